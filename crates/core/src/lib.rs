@@ -1,0 +1,9 @@
+//! wwdev-core: the WeCom domain for wwdev, with no Tauri and no UI.
+//!
+//! Everything the desktop app and the `wwdev` command line do with WeCom lives here,
+//! so both behave the same and both are testable without a desktop.
+
+pub mod clock;
+pub mod record;
+pub mod secret;
+pub mod signature;
