@@ -1,0 +1,77 @@
+//! The one error type that crosses the command boundary: `{kind, message, errcode?, hint?}`.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What went wrong, so the UI can pick an icon, a colour and an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export_to = "ErrorKind.ts")]
+pub enum ErrorKind {
+    /// WeCom (or the sandbox) answered with a non-zero errcode.
+    Wecom,
+    Network,
+    Timeout,
+    Http,
+    Decode,
+    InvalidInput,
+    Keyring,
+    Storage,
+    NotFound,
+    Internal,
+}
+
+/// An error shown to the user: what happened (`message`), and what to do (`hint`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export_to = "UiError.ts")]
+pub struct UiError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[ts(optional = nullable, type = "number")]
+    pub errcode: Option<i64>,
+    #[ts(optional = nullable)]
+    pub hint: Option<String>,
+}
+
+impl UiError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), errcode: None, hint: None }
+    }
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+    pub fn storage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Storage, message)
+    }
+    pub fn keyring(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Keyring, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+}
+
+pub type UiResult<T> = Result<T, UiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_the_contract_says() {
+        let e = UiError::invalid_input("corpid is empty").with_hint("Copy it from 我的企业");
+        let v = serde_json::to_value(&e).unwrap();
+        assert_eq!(v["kind"], "invalid_input");
+        assert_eq!(v["message"], "corpid is empty");
+        assert_eq!(v["hint"], "Copy it from 我的企业");
+        assert!(v["errcode"].is_null());
+    }
+}
