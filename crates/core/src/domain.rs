@@ -1,0 +1,315 @@
+//! Trusted-domain (可信域名) checks: the `WW_verify_XXXX.txt` file at the domain root,
+//! and whether redirect URIs and page URLs fall under a trusted domain.
+//!
+//! WeCom fetches the verify file over HTTPS from the domain root. We fetch it the same
+//! way without following redirects (WeCom's checker does not accept a redirect), and
+//! additionally probe plain HTTP so the report can say "it is only served over HTTP".
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use url::Url;
+
+/// What to check.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DomainCheckRequest {
+    /// The trusted domain as configured in WeCom, e.g. `app.example.com` or `app.example.com:8443`.
+    pub domain: String,
+    /// `WW_verify_XXXXXXXXXXXXXXXX.txt`; when absent only the URL checks run.
+    pub verify_file_name: Option<String>,
+    /// Expected body; defaults to the part of the name after `WW_verify_` without `.txt`.
+    pub expected_content: Option<String>,
+    /// Redirect URIs and page URLs that must fall under the domain.
+    pub urls: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Ok,
+    Warning,
+    Error,
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DomainCheck {
+    /// Stable id, e.g. `verify_file_https`.
+    pub id: String,
+    pub severity: Severity,
+    pub message_zh: String,
+    pub message_en: String,
+    /// Technical detail: status, redirect target, body excerpt, error text.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DomainReport {
+    pub domain: String,
+    pub checks: Vec<DomainCheck>,
+}
+
+impl DomainReport {
+    /// True when nothing is an error.
+    pub fn ok(&self) -> bool {
+        self.checks.iter().all(|c| c.severity != Severity::Error)
+    }
+}
+
+fn check(id: &str, severity: Severity, zh: String, en: String, detail: Option<String>) -> DomainCheck {
+    DomainCheck { id: id.into(), severity, message_zh: zh, message_en: en, detail }
+}
+
+/// Normalise what a user typed as a domain: drop scheme, path and surrounding spaces.
+pub fn normalize_domain(input: &str) -> Result<String, String> {
+    let t = input.trim();
+    let t = t.strip_prefix("https://").or_else(|| t.strip_prefix("http://")).unwrap_or(t);
+    let host = t.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    if host.is_empty() {
+        return Err("the domain is empty — enter it as configured in WeCom, e.g. app.example.com".into());
+    }
+    // Validate through the URL parser so IDNs, ports and junk are handled uniformly.
+    Url::parse(&format!("https://{host}/"))
+        .map_err(|e| format!("`{host}` is not a valid domain ({e}) — enter a host name such as app.example.com, with :port only if non-default"))?;
+    Ok(host)
+}
+
+/// `host[:port]` of a URL as WeCom compares it: the default port is implicit.
+pub fn url_authority(url: &Url) -> Option<String> {
+    let host = url.host_str()?.to_ascii_lowercase();
+    Some(match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    })
+}
+
+/// Does `url` fall under the trusted `domain`? WeCom matches the exact host (a trusted
+/// domain also covers its sub-paths, not its sub-domains), and a non-default port must be
+/// part of the trusted domain.
+pub fn url_under_domain(url: &Url, domain: &str) -> bool {
+    url_authority(url).is_some_and(|a| a == domain.to_ascii_lowercase())
+}
+
+/// Check that each URL is absolute http(s) and under the domain.
+pub fn check_urls(domain: &str, urls: &[String]) -> Vec<DomainCheck> {
+    let mut out = Vec::new();
+    for raw in urls.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+        let id = "url_under_domain";
+        match Url::parse(raw) {
+            Err(e) => out.push(check(
+                id,
+                Severity::Error,
+                format!("{raw} 不是完整的网址（{e}）：请包含 https:// 与域名"),
+                format!("{raw} is not an absolute URL ({e}): include https:// and the host"),
+                None,
+            )),
+            Ok(u) if !matches!(u.scheme(), "http" | "https") => out.push(check(
+                id,
+                Severity::Error,
+                format!("{raw} 的协议是 {}，只能使用 http 或 https", u.scheme()),
+                format!("{raw} uses the {} scheme; only http and https work", u.scheme()),
+                None,
+            )),
+            Ok(u) if url_under_domain(&u, domain) => out.push(check(
+                id,
+                if u.scheme() == "http" { Severity::Warning } else { Severity::Ok },
+                format!(
+                    "{raw} 属于可信域名 {domain}{}",
+                    if u.scheme() == "http" { "，但使用 http：建议使用 https" } else { "" }
+                ),
+                format!(
+                    "{raw} is under the trusted domain {domain}{}",
+                    if u.scheme() == "http" { ", but uses http: prefer https" } else { "" }
+                ),
+                None,
+            )),
+            Ok(u) => {
+                let auth = url_authority(&u).unwrap_or_default();
+                let port_hint = u.host_str().is_some_and(|h| domain.split(':').next() == Some(h));
+                let (zh, en) = if port_hint {
+                    (
+                        format!("{raw} 的端口与可信域名 {domain} 不一致：非默认端口必须写进可信域名"),
+                        format!("{raw} uses {auth}, but the trusted domain is {domain}: a non-default port must be part of the trusted domain"),
+                    )
+                } else {
+                    (
+                        format!("{raw} 的域名 {auth} 不是可信域名 {domain}：OAuth 会提示 redirect_uri需使用应用可信域名，接口返回 50001，JS-SDK 报 invalid url domain"),
+                        format!("{raw} is on {auth}, not the trusted domain {domain}: OAuth shows \"redirect_uri需使用应用可信域名\", the API answers 50001 and the JS-SDK reports invalid url domain"),
+                    )
+                };
+                out.push(check(id, Severity::Error, zh, en, Some(auth)));
+            }
+        }
+    }
+    out
+}
+
+/// Validate a verify file name and derive the expected body.
+fn verify_name_and_expected(name: &str, expected: Option<&str>) -> Result<(String, String), DomainCheck> {
+    let name = name.trim().trim_start_matches('/');
+    let token = name.strip_prefix("WW_verify_").and_then(|t| t.strip_suffix(".txt"));
+    match token {
+        Some(t) if !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            let exp = expected.map(str::trim).filter(|e| !e.is_empty()).unwrap_or(t).to_owned();
+            Ok((name.to_owned(), exp))
+        }
+        _ => Err(check(
+            "verify_file_name",
+            Severity::Error,
+            format!("文件名 {name} 不符合 WW_verify_XXXX.txt 的格式：请从管理后台复制完整文件名"),
+            format!("the file name {name} does not look like WW_verify_XXXX.txt: copy the exact name from the admin console"),
+            None,
+        )),
+    }
+}
+
+/// Run every check. Network problems become failing checks, never an `Err`: a user
+/// wants the whole report even when the domain is unreachable.
+pub async fn check_domain(req: &DomainCheckRequest, timeout: Duration) -> DomainReport {
+    let domain = match normalize_domain(&req.domain) {
+        Ok(d) => d,
+        Err(msg) => {
+            return DomainReport {
+                domain: req.domain.clone(),
+                checks: vec![check("domain", Severity::Error, format!("域名无效：{msg}"), msg, None)],
+            };
+        }
+    };
+    let mut checks = Vec::new();
+    let host = domain.split(':').next().unwrap_or(&domain).to_owned();
+    if host == "localhost" || host.ends_with(".local") || host.parse::<std::net::IpAddr>().is_ok() {
+        checks.push(check(
+            "domain_public",
+            Severity::Warning,
+            "内网域名或 IP 无法通过企业微信的可信域名校验（需公网可访问且已备案）".into(),
+            "intranet names and IP addresses cannot pass WeCom's trusted-domain check (it must be public and ICP-registered)".into(),
+            None,
+        ));
+    }
+    if let Some(name) = req.verify_file_name.as_deref().filter(|n| !n.trim().is_empty()) {
+        match verify_name_and_expected(name, req.expected_content.as_deref()) {
+            Err(c) => checks.push(c),
+            Ok((name, expected)) => {
+                checks.push(fetch_verify(&domain, &name, &expected, "https", timeout).await);
+                let https_ok = checks.last().is_some_and(|c| c.severity == Severity::Ok);
+                if !https_ok {
+                    // Tell the user whether the file is at least there over plain HTTP.
+                    let mut c = fetch_verify(&domain, &name, &expected, "http", timeout).await;
+                    c.id = "verify_file_http".into();
+                    if c.severity == Severity::Ok {
+                        c.severity = Severity::Warning;
+                        c.message_zh = format!("{}；但企业微信通过 https 校验，请为该域名启用 HTTPS", c.message_zh);
+                        c.message_en = format!("{}; but WeCom verifies over https: enable HTTPS for the domain", c.message_en);
+                    }
+                    checks.push(c);
+                }
+            }
+        }
+    }
+    checks.extend(check_urls(&domain, &req.urls));
+    DomainReport { domain, checks }
+}
+
+async fn fetch_verify(domain: &str, name: &str, expected: &str, scheme: &str, timeout: Duration) -> DomainCheck {
+    let id = "verify_file_https";
+    let url = format!("{scheme}://{domain}/{name}");
+    let client = match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => return check(id, Severity::Error, format!("无法创建 HTTP 客户端：{e}"), format!("cannot create an HTTP client: {e}"), None),
+    };
+    let resp = match client.get(&url).send().await {
+        Ok(r) => r,
+        Err(e) => {
+            let what = if e.is_timeout() { "timed out" } else if e.is_connect() { "could not connect" } else { "request failed" };
+            return check(
+                id,
+                Severity::Error,
+                format!("无法获取 {url}（{what}）：检查 DNS、防火墙与{scheme}证书"),
+                format!("could not fetch {url} ({what}): check DNS, firewall and the {scheme} setup"),
+                Some(format!("{e:#}")),
+            );
+        }
+    };
+    let status = resp.status();
+    if status.is_redirection() {
+        let to = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("?").to_owned();
+        return check(
+            id,
+            Severity::Error,
+            format!("{url} 返回 {status} 重定向到 {to}：校验文件必须在域名根目录直接返回，不能跳转"),
+            format!("{url} answers {status} redirecting to {to}: the file must be served directly at the domain root, without a redirect"),
+            Some(to),
+        );
+    }
+    if !status.is_success() {
+        return check(
+            id,
+            Severity::Error,
+            format!("{url} 返回 HTTP {status}：把文件放到站点根目录（不是子路径）"),
+            format!("{url} answers HTTP {status}: put the file at the site root (not a sub-path)"),
+            None,
+        );
+    }
+    let body = resp.text().await.unwrap_or_default();
+    let got = body.trim();
+    if got == expected {
+        check(
+            id,
+            Severity::Ok,
+            format!("{url} 可访问，内容与预期一致"),
+            format!("{url} is reachable and its content matches"),
+            None,
+        )
+    } else {
+        let excerpt: String = got.chars().take(120).collect();
+        check(
+            id,
+            Severity::Error,
+            format!("{url} 的内容与预期不符：预期 {expected}，实际 {excerpt}"),
+            format!("{url} does not contain the expected text: expected {expected}, got {excerpt}"),
+            Some(excerpt),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports_must_match() {
+        let u = Url::parse("https://app.example.com:8443/cb").unwrap();
+        assert!(!url_under_domain(&u, "app.example.com"));
+        assert!(url_under_domain(&u, "app.example.com:8443"));
+        let u = Url::parse("https://app.example.com/cb").unwrap();
+        assert!(url_under_domain(&u, "app.example.com"));
+        assert!(!url_under_domain(&u, "example.com"));
+    }
+
+    #[test]
+    fn url_checks_name_the_problem() {
+        let c = check_urls("app.example.com", &["https://app.example.com:8443/x".into(), "https://evil.test/".into(), "nope".into()]);
+        assert_eq!(c.len(), 3);
+        assert!(c.iter().all(|c| c.severity == Severity::Error));
+        assert!(c[0].message_en.contains("port"));
+        assert!(c[1].message_en.contains("50001"));
+        assert!(c[2].message_en.contains("absolute"));
+    }
+
+    #[test]
+    fn domain_normalization() {
+        assert_eq!(normalize_domain(" https://App.Example.com/path ").unwrap(), "app.example.com");
+        assert!(normalize_domain("").is_err());
+        assert!(normalize_domain("a b").is_err());
+    }
+
+    #[test]
+    fn verify_name_validation() {
+        assert_eq!(verify_name_and_expected("WW_verify_abc123.txt", None).unwrap().1, "abc123");
+        assert_eq!(verify_name_and_expected("WW_verify_abc123.txt", Some(" xyz ")).unwrap().1, "xyz");
+        assert!(verify_name_and_expected("verify.txt", None).is_err());
+    }
+}
