@@ -17,6 +17,12 @@ use wwdev_core::secret::Secret;
 
 type Result<T> = std::result::Result<T, CoreError>;
 
+/// Exit with the code of `err` when the result was already printed (as one JSON
+/// document that holds the error), so `--json` output stays a single document.
+fn exit_printed(err: CoreError) -> ! {
+    std::process::exit(err.exit_code())
+}
+
 /// True when messages should be Chinese (LANG/LC_ALL start with zh).
 fn zh() -> bool {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
@@ -406,7 +412,11 @@ fn explain_url(g: &Global, a: ExplainUrlArgs) -> Result<()> {
         print_problems(&e.problems);
     }
     if e.has_errors() {
-        return Err(CoreError::invalid("link", format!("{} problem(s) found in the link", e.problems.len())));
+        let err = CoreError::invalid("link", format!("{} problem(s) found in the link", e.problems.len()));
+        if g.json {
+            exit_printed(err);
+        }
+        return Err(err);
     }
     Ok(())
 }
@@ -573,9 +583,11 @@ async fn call(ctx: Ctx, a: CallArgs) -> Result<()> {
     }
     let resp = ctx.client.call(&a.method, &a.path, query, body).await?;
     let shown = resp.redacted();
+    let checked = resp.check(&ctx.client.url(&a.path));
     if ctx.g.json {
-        print_json(&json!({ "ok": resp.errcode.unwrap_or(0) == 0 && resp.status == 200, "status": resp.status,
-            "latency_ms": resp.latency_ms, "errcode": resp.errcode, "errmsg": resp.errmsg, "body": shown.json.clone().unwrap_or(json!(shown.body)) }));
+        print_json(&json!({ "ok": checked.is_ok(), "status": resp.status, "latency_ms": resp.latency_ms,
+            "errcode": resp.errcode, "errmsg": resp.errmsg, "body": shown.json.clone().unwrap_or(json!(shown.body)),
+            "error": checked.as_ref().err().map(CoreError::to_ui) }));
     } else {
         eprintln!("HTTP {} in {} ms", resp.status, resp.latency_ms);
         match &shown.json {
@@ -583,7 +595,10 @@ async fn call(ctx: Ctx, a: CallArgs) -> Result<()> {
             None => println!("{}", shown.body),
         }
     }
-    resp.check(&ctx.client.url(&a.path))
+    match checked {
+        Err(e) if ctx.g.json => exit_printed(e),
+        r => r,
+    }
 }
 
 // ---------- domain check ----------
@@ -619,7 +634,14 @@ async fn domain_check(g: &Global, a: DomainCheckArgs) -> Result<()> {
             println!("{tag} {}", pick(&c.message_zh, &c.message_en));
         }
     }
-    if report.ok() { Ok(()) } else { Err(CoreError::invalid("domain", "the domain check found problems (see above)")) }
+    if report.ok() {
+        return Ok(());
+    }
+    let err = CoreError::invalid("domain", "the domain check found problems (see above)");
+    if g.json {
+        exit_printed(err);
+    }
+    Err(err)
 }
 
 // ---------- sandbox ----------
