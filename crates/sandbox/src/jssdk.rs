@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use wwdev_core::signature::{sign, strip_fragment};
+use wwdev_core::signature::{sha1_hex, string1, strip_fragment};
 
 use crate::seed::Seed;
 
@@ -221,7 +221,8 @@ pub fn decide(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64
         t.kind == wanted_kind && (!is_agent || Some(t.agentid) == agentid)
     };
     let sig = input.signature.as_str();
-    let signs_with = |t: &TicketInfo, url: &str| sign(&t.ticket, &input.nonce_str, &ts, url).signature;
+    // Raw string1, no fragment stripping: the fragment case below must hash the URL as given.
+    let signs_with = |t: &TicketInfo, url: &str| sha1_hex(&string1(&t.ticket, &input.nonce_str, &ts, url));
 
     // Accepted: a currently valid ticket of the right kind (and app) signs exactly this.
     if tickets

@@ -326,7 +326,12 @@ impl Control {
     /// Take the fault for a request path, counting one use down.
     pub(crate) fn take_fault(&self, path: &str) -> Option<Fault> {
         let mut st = self.state.lock();
-        let i = st.faults.iter().position(|f| f.matches(path))?;
+        // An exact path beats a prefix.
+        let i = st
+            .faults
+            .iter()
+            .position(|f| f.path == path)
+            .or_else(|| st.faults.iter().position(|f| f.matches(path)))?;
         let fault = st.faults[i].clone();
         if let Some(n) = st.faults[i].count.as_mut() {
             *n = n.saturating_sub(1);
