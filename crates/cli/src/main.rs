@@ -1,3 +1,98 @@
-fn main() {
-    println!("Hello, world!");
+//! `wwdev` — the command line over wwdev-core, for scripts and CI.
+//!
+//! Exit codes: 0 ok, 1 WeCom returned an errcode, 2 bad input, 3 network/HTTP failure.
+
+mod commands;
+mod output;
+
+use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wwdev",
+    version,
+    about = "WeCom (企业微信) H5 debugging workbench: tokens, tickets, JS-SDK signatures, OAuth links, identity lookup and a local WeCom sandbox",
+    after_help = "Exit codes: 0 ok, 1 WeCom returned an errcode, 2 bad input, 3 network or HTTP failure.\n\
+                  Try it offline: run `wwdev sandbox` in one terminal and point --base-url at it."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// API base URL: WeCom, a private deployment, a proxy or the sandbox.
+    #[arg(long, global = true, env = "WWDEV_BASE_URL", default_value = wwdev_core::client::DEFAULT_BASE_URL)]
+    pub base_url: String,
+    /// Corp ID (企业ID), e.g. ww1234567890abcdef.
+    #[arg(long, global = true, env = "WWDEV_CORPID")]
+    pub corpid: Option<String>,
+    /// Agent ID of the app (应用 AgentId).
+    #[arg(long, global = true, env = "WWDEV_AGENTID")]
+    pub agentid: Option<String>,
+    /// The app secret. Prefer WWDEV_SECRET or --secret-stdin: arguments show up in `ps`.
+    #[arg(long, global = true, env = "WWDEV_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Read the app secret from the first line of standard input.
+    #[arg(long, global = true)]
+    pub secret_stdin: bool,
+    /// Print one JSON document instead of human-readable text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Timeout of each HTTP call, in seconds.
+    #[arg(long, global = true, default_value_t = 15)]
+    pub timeout: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Fetch an access_token (gettoken).
+    Token(commands::TokenArgs),
+    /// Fetch the corp jsapi_ticket and, with an agentid, the agent ticket. Short form: `wwdev ticket CORPID SECRET`.
+    Ticket(commands::TicketArgs),
+    /// Compute a JS-SDK signature (string1 and SHA-1) for a page URL.
+    Sign(commands::SignArgs),
+    /// Build an OAuth link (open.weixin.qq.com/connect/oauth2/authorize).
+    OauthUrl(commands::OauthUrlArgs),
+    /// Build a web-login (扫码登录) link for PC browsers.
+    WebloginUrl(commands::WebloginUrlArgs),
+    /// Parse an OAuth or web-login link and list every problem in it.
+    ExplainUrl(commands::ExplainUrlArgs),
+    /// Who is behind an OAuth code: getuserinfo, then user/get and getuserdetail.
+    Userinfo(commands::UserinfoArgs),
+    /// Member details (user/get).
+    User(commands::UserArgs),
+    /// Convert a userid to an openid (user/convert_to_openid).
+    Openid(commands::UserArgs),
+    /// Explain an errcode, or search the catalogue.
+    Errcode(commands::ErrcodeArgs),
+    /// Call any /cgi-bin/ endpoint with the access_token injected.
+    Call(commands::CallArgs),
+    /// Check a trusted domain: the WW_verify file and URLs under the domain.
+    DomainCheck(commands::DomainCheckArgs),
+    /// Run the WeCom sandbox (a local simulator) until interrupted.
+    Sandbox(commands::SandboxArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let json = cli.global.json;
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            output::print_error(&err, json);
+            ExitCode::from(err.exit_code() as u8)
+        }
+    }
 }

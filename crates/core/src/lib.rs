@@ -8,3 +8,15 @@ pub mod domain;
 pub mod record;
 pub mod secret;
 pub mod signature;
+
+pub mod cache;
+pub mod callback;
+pub mod client;
+pub mod errcode;
+pub mod error;
+pub mod flows;
+pub mod oauth;
+pub mod profile;
+
+#[cfg(test)]
+mod testsrv;

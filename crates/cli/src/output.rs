@@ -1,0 +1,75 @@
+//! Printing results and errors, human or `--json`.
+
+use serde::Serialize;
+use wwdev_core::error::CoreError;
+
+/// Print a serialisable value as one JSON line.
+pub fn print_json<T: Serialize>(value: &T) {
+    match serde_json::to_string(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("error: cannot serialise the result: {e}"),
+    }
+}
+
+/// Print an error. Human: what happened, then what to do. JSON: `{"error": {kind, message, errcode, hint}}`
+/// on stdout, so scripts that parse stdout see it.
+pub fn print_error(err: &CoreError, json: bool) {
+    let ui = err.to_ui();
+    if json {
+        print_json(&serde_json::json!({ "ok": false, "error": ui }));
+        return;
+    }
+    eprintln!("error: {}", ui.message);
+    if let Some(code) = ui.errcode {
+        if let Some(entry) = wwdev_core::errcode::lookup(code) {
+            eprintln!("  {code} {}: {} / {}", entry.name, entry.meaning_zh, entry.meaning_en);
+        }
+        eprintln!("  more: `wwdev errcode {code}` or {}", wwdev_core::errcode::doc_url(code));
+    }
+    if let Some(hint) = ui.hint {
+        eprintln!("  what to do: {hint}");
+    }
+}
+
+/// Format a Unix timestamp as local-agnostic UTC `YYYY-MM-DD HH:MM:SS UTC`.
+/// Hand-written to avoid pulling a date crate into the CLI for one format.
+pub fn utc(ts: i64) -> String {
+    let days = ts.div_euclid(86_400);
+    let secs = ts.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+/// Render text as a QR code for the terminal (two rows per character line).
+pub fn terminal_qr(text: &str) -> Result<String, CoreError> {
+    let code = qrcode::QrCode::new(text.as_bytes())
+        .map_err(|e| CoreError::invalid("link", format!("cannot be encoded as a QR code: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+        .quiet_zone(true)
+        .build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_formats_known_instants() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_414_587_457), "2014-10-29 12:57:37 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+    }
+}

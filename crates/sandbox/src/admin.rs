@@ -1,0 +1,156 @@
+//! `/sandbox/admin/*` (JSON) and `POST /sandbox/jssdk/verify`. Sandbox-only: none of
+//! this exists on WeCom.
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::jssdk::VerifyInput;
+use crate::routes::App;
+use crate::state::{Fault, Invalidate, Limits};
+
+pub(crate) fn router() -> Router<App> {
+    Router::new()
+        .route("/clock", get(clock))
+        .route("/clock/advance", post(clock_advance))
+        .route("/faults", get(faults).post(add_fault).delete(clear_faults))
+        .route("/codes", get(codes))
+        .route("/tokens", get(tokens))
+        .route("/seed", get(seed))
+        .route("/reset", post(reset))
+        .route("/stats", get(stats))
+        .route("/limits", get(limits).post(set_limits))
+        .route("/invalidate", post(invalidate))
+}
+
+fn bad_request(msg: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({"error": msg}))).into_response()
+}
+
+/// Parse a JSON body, answering 400 with the reason and the expected shape.
+fn parse<T: DeserializeOwned>(body: &Bytes, shape: &str) -> Result<T, Response> {
+    serde_json::from_slice(body)
+        .map_err(|e| bad_request(format!("invalid JSON body ({e}); expected {shape}")))
+}
+
+async fn clock(State(app): State<App>) -> Response {
+    Json(json!({"now": app.ctl.now(), "offset": app.ctl.clock_offset()})).into_response()
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    seconds: i64,
+}
+
+async fn clock_advance(State(app): State<App>, body: Bytes) -> Response {
+    match parse::<Advance>(&body, r#"{"seconds": N}"#) {
+        Ok(a) => {
+            let now = app.ctl.advance_clock(a.seconds);
+            Json(json!({"now": now, "offset": app.ctl.clock_offset()})).into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+async fn faults(State(app): State<App>) -> Response {
+    Json(json!({"faults": app.ctl.faults()})).into_response()
+}
+
+async fn add_fault(State(app): State<App>, body: Bytes) -> Response {
+    let shape = r#"{"path": "/cgi-bin/gettoken", "kind": "latency|http_status|html_error|malformed_json|drop_connection|errcode", "latency_ms"?, "status"?, "errcode"?, "errmsg"?, "count"?}"#;
+    let fault = match parse::<Fault>(&body, shape) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if !fault.path.starts_with('/') {
+        return bad_request(format!("path {:?} must start with /", fault.path));
+    }
+    if fault.count == Some(0) {
+        return bad_request("count must be at least 1 (omit it for a fault that stays)".into());
+    }
+    if let Some(s) = fault.status {
+        if StatusCode::from_u16(s).is_err() {
+            return bad_request(format!("status {s} is not an HTTP status"));
+        }
+    }
+    app.ctl.add_fault(fault);
+    Json(json!({"faults": app.ctl.faults()})).into_response()
+}
+
+async fn clear_faults(State(app): State<App>) -> Response {
+    app.ctl.clear_faults();
+    Json(json!({"faults": []})).into_response()
+}
+
+async fn codes(State(app): State<App>) -> Response {
+    Json(json!({"codes": app.ctl.codes()})).into_response()
+}
+
+async fn tokens(State(app): State<App>) -> Response {
+    Json(json!({"now": app.ctl.now(), "tokens": app.ctl.credentials()})).into_response()
+}
+
+async fn seed(State(app): State<App>) -> Response {
+    Json(app.ctl.seed()).into_response()
+}
+
+async fn reset(State(app): State<App>) -> Response {
+    app.ctl.reset();
+    Json(json!({"reset": true, "now": app.ctl.now()})).into_response()
+}
+
+async fn stats(State(app): State<App>) -> Response {
+    Json(app.ctl.stats()).into_response()
+}
+
+async fn limits(State(app): State<App>) -> Response {
+    Json(app.ctl.limits()).into_response()
+}
+
+async fn set_limits(State(app): State<App>, body: Bytes) -> Response {
+    // Fields left out keep their current value.
+    let mut merged = serde_json::to_value(app.ctl.limits()).unwrap_or_default();
+    let patch: serde_json::Value = match parse(&body, r#"{"api_per_minute"?, "ticket_per_hour_corp"?, "ticket_per_hour_app"?}"#) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(obj) = patch.as_object() else {
+        return bad_request("expected a JSON object".into());
+    };
+    for (k, v) in obj {
+        merged[k] = v.clone();
+    }
+    match serde_json::from_value::<Limits>(merged) {
+        Ok(l) => {
+            app.ctl.set_limits(l);
+            Json(l).into_response()
+        }
+        Err(e) => bad_request(format!("invalid limits: {e}")),
+    }
+}
+
+async fn invalidate(State(app): State<App>, body: Bytes) -> Response {
+    let what = match parse::<Invalidate>(&body, r#"{"kind": "access_token|jsapi_ticket|agent_ticket", "agentid"?}"#) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    match app.ctl.invalidate(&what) {
+        Ok(n) => Json(json!({"invalidated": n})).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+pub(crate) async fn jssdk_verify(State(app): State<App>, body: Bytes) -> Response {
+    let shape = r#"{"kind": "config|agentConfig", "url", "timestamp", "nonceStr", "signature", "agentid"?}"#;
+    match parse::<VerifyInput>(&body, shape) {
+        Ok(input) => Json(app.ctl.verify_jssdk(&input)).into_response(),
+        Err(r) => r,
+    }
+}
