@@ -18,6 +18,9 @@ pub enum ErrorKind {
     Keyring,
     Storage,
     NotFound,
+    /// A profile setting is unusable.
+    Config,
+    Io,
     Internal,
 }
 
@@ -61,9 +64,41 @@ impl UiError {
 
 pub type UiResult<T> = Result<T, UiError>;
 
+impl From<wwdev_core::error::CoreError> for UiError {
+    fn from(e: wwdev_core::error::CoreError) -> Self {
+        use wwdev_core::error::CoreError as C;
+        let kind = match &e {
+            C::WeCom { .. } => ErrorKind::Wecom,
+            C::Network { .. } => ErrorKind::Network,
+            C::Timeout { .. } => ErrorKind::Timeout,
+            C::Http { .. } => ErrorKind::Http,
+            C::Decode { .. } => ErrorKind::Decode,
+            C::InvalidInput { .. } => ErrorKind::InvalidInput,
+            C::Config(_) => ErrorKind::Config,
+            C::Io(_) => ErrorKind::Io,
+        };
+        // WeCom errors carry the catalogue meaning in the message, so the user reads
+        // what it means without opening the catalogue.
+        let message = match &e {
+            C::WeCom { entry: Some(entry), .. } => format!("{e} — {}", entry.meaning_en),
+            _ => e.to_string(),
+        };
+        UiError { kind, message, errcode: e.errcode(), hint: e.hint() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn core_errors_keep_errcode_and_hint() {
+        let e: UiError = wwdev_core::error::CoreError::wecom(40014, "invalid access_token").into();
+        assert_eq!(e.kind, ErrorKind::Wecom);
+        assert_eq!(e.errcode, Some(40014));
+        assert!(e.message.contains("40014"));
+        assert!(e.hint.unwrap().contains("40014"));
+    }
 
     #[test]
     fn serialises_as_the_contract_says() {

@@ -9,6 +9,7 @@ pub mod kv;
 pub mod qr;
 pub mod secrets;
 pub mod state;
+pub mod wecom;
 
 include!("command_names.rs");
 
@@ -66,6 +67,15 @@ pub fn run() {
             let mut state = AppState::new(Arc::new(PluginStore(store)), secrets, keyring);
             state.exit_when_ready = exit_when_ready;
             state.system_locale = system_locale();
+            // The embedded sandbox: 127.0.0.1 on a free port, on Tauri's tokio runtime.
+            match tauri::async_runtime::block_on(wwdev_sandbox::start(wwdev_sandbox::SandboxConfig::default())) {
+                Ok(handle) => {
+                    if let Err(e) = state.attach_sandbox(handle) {
+                        eprintln!("wwdev: could not set up the Sandbox profile: {}", e.message);
+                    }
+                }
+                Err(e) => eprintln!("wwdev: the embedded sandbox could not start: {e}"),
+            }
             app.manage(state);
             if exit_when_ready {
                 let handle = app.handle().clone();
@@ -89,11 +99,35 @@ pub fn run() {
             commands::profiles::profile_set_active,
             commands::profiles::profiles_export,
             commands::profiles::profiles_import,
+            commands::profiles::profile_test,
+            commands::credentials::credentials_snapshot,
+            commands::credentials::token_fetch,
+            commands::credentials::ticket_fetch,
+            commands::credentials::ticket_history,
+            commands::credentials::secret_reveal,
+            commands::sign::sign,
+            commands::links::oauth_build,
+            commands::links::weblogin_build,
+            commands::links::oauth_batch,
+            commands::links::explain_url,
             commands::links::qr_svg,
             commands::links::qr_png_base64,
             commands::links::qr_save,
             commands::links::link_history,
             commands::links::link_history_clear,
+            commands::identity::user_get,
+            commands::identity::user_to_openid,
+            commands::console::console_catalog,
+            commands::console::console_send,
+            commands::errcodes::errcodes_search,
+            commands::errcodes::errcode_get,
+            commands::domain::domain_check,
+            commands::sandbox::sandbox_status,
+            commands::sandbox::sandbox_advance_clock,
+            commands::sandbox::sandbox_set_fault,
+            commands::sandbox::sandbox_clear_faults,
+            commands::sandbox::sandbox_reset,
+            commands::sandbox::sandbox_authorize_url,
         ]);
     if let Err(e) = builder.run(tauri::generate_context!()) {
         eprintln!("wwdev could not start: {e}");

@@ -1,36 +1,21 @@
 //! Where profile secrets live: the OS keyring, or (when there is none) memory for this
 //! session only. Never a file.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
+use wwdev_core::error::CoreError;
 use wwdev_core::secret::Secret;
 
-use crate::error::{UiError, UiResult};
+pub use wwdev_core::profile::{MemorySecretStore, SecretStore};
 
-/// Storage for one secret per profile id.
-pub trait SecretStore: Send + Sync {
-    fn get(&self, profile_id: &str) -> UiResult<Option<Secret>>;
-    fn set(&self, profile_id: &str, secret: &Secret) -> UiResult<()>;
-    fn delete(&self, profile_id: &str) -> UiResult<()>;
-}
+use crate::error::UiError;
 
-/// Secrets kept in memory; used when no keyring is reachable, and in unit tests.
-#[derive(Default)]
-pub struct MemorySecretStore(Mutex<HashMap<String, Secret>>);
-
-impl SecretStore for MemorySecretStore {
-    fn get(&self, profile_id: &str) -> UiResult<Option<Secret>> {
-        Ok(self.0.lock().unwrap().get(profile_id).cloned())
-    }
-    fn set(&self, profile_id: &str, secret: &Secret) -> UiResult<()> {
-        self.0.lock().unwrap().insert(profile_id.to_owned(), secret.clone());
-        Ok(())
-    }
-    fn delete(&self, profile_id: &str) -> UiResult<()> {
-        self.0.lock().unwrap().remove(profile_id);
-        Ok(())
-    }
+/// A secret-store failure as the UI shows it: always kind `keyring`.
+pub fn keyring_ui_error(e: CoreError) -> UiError {
+    let message = match e {
+        CoreError::Config(m) => m,
+        other => other.to_string(),
+    };
+    UiError::keyring(message)
+        .with_hint("Make sure the system keyring is running and unlocked, then try again. The secret was not written anywhere else.")
 }
 
 /// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
@@ -72,13 +57,12 @@ fn describe(e: &keyring::Error) -> String {
     }
 }
 
-fn keyring_error(action: &str, e: keyring::Error) -> UiError {
-    UiError::keyring(format!("Could not {action} the secret in the system keyring. {}", describe(&e)))
-        .with_hint("Make sure the keyring is unlocked, then try again. The secret was not written anywhere else.")
+fn keyring_error(action: &str, e: keyring::Error) -> CoreError {
+    CoreError::Config(format!("Could not {action} the secret in the system keyring. {}", describe(&e)))
 }
 
 impl SecretStore for KeyringSecretStore {
-    fn get(&self, profile_id: &str) -> UiResult<Option<Secret>> {
+    fn get(&self, profile_id: &str) -> Result<Option<Secret>, CoreError> {
         let entry = self.entry(profile_id).map_err(|e| keyring_error("read", e))?;
         match entry.get_password() {
             Ok(v) => Ok(Some(Secret::new(v))),
@@ -86,11 +70,11 @@ impl SecretStore for KeyringSecretStore {
             Err(e) => Err(keyring_error("read", e)),
         }
     }
-    fn set(&self, profile_id: &str, secret: &Secret) -> UiResult<()> {
+    fn set(&self, profile_id: &str, secret: &Secret) -> Result<(), CoreError> {
         let entry = self.entry(profile_id).map_err(|e| keyring_error("store", e))?;
         entry.set_password(secret.expose()).map_err(|e| keyring_error("store", e))
     }
-    fn delete(&self, profile_id: &str) -> UiResult<()> {
+    fn delete(&self, profile_id: &str) -> Result<(), CoreError> {
         let entry = self.entry(profile_id).map_err(|e| keyring_error("delete", e))?;
         match entry.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
@@ -105,7 +89,7 @@ mod tests {
 
     #[test]
     fn memory_store_round_trip() {
-        let s = MemorySecretStore::default();
+        let s = MemorySecretStore::new();
         assert!(s.get("p1").unwrap().is_none());
         s.set("p1", &Secret::new("abc")).unwrap();
         assert_eq!(s.get("p1").unwrap().unwrap().expose(), "abc");

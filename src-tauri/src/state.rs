@@ -13,7 +13,7 @@ use wwdev_core::secret::Secret;
 use crate::dto::*;
 use crate::error::{UiError, UiResult};
 use crate::kv::KvStore;
-use crate::secrets::SecretStore;
+use crate::secrets::{SecretStore, keyring_ui_error};
 
 const K_PROFILES: &str = "profiles";
 const K_ACTIVE: &str = "active_profile_id";
@@ -45,6 +45,17 @@ pub struct AppState {
     ready: AtomicBool,
     /// Serialises read-modify-write cycles on the store.
     write: Mutex<()>,
+    /// The embedded sandbox, once started.
+    pub sandbox: std::sync::OnceLock<wwdev_sandbox::SandboxHandle>,
+    /// Token/ticket cache for real WeCom (wall clock).
+    pub system_cache: wwdev_core::cache::TokenCache,
+    /// Token/ticket cache for profiles that point at the sandbox: it runs on the
+    /// sandbox clock, so advancing that clock expires cached tokens too.
+    pub sandbox_cache: std::sync::OnceLock<wwdev_core::cache::TokenCache>,
+    /// One HTTP client per (base URL, timeout, proxy), so connections are pooled.
+    pub clients: Mutex<std::collections::HashMap<String, wwdev_core::client::WeComClient>>,
+    /// Where every WeCom call is recorded (the request log); none until it is attached.
+    pub request_sink: Option<Arc<dyn wwdev_core::record::RequestSink>>,
 }
 
 impl AppState {
@@ -59,6 +70,11 @@ impl AppState {
             exit_when_ready: false,
             ready: AtomicBool::new(false),
             write: Mutex::new(()),
+            sandbox: std::sync::OnceLock::new(),
+            system_cache: wwdev_core::cache::TokenCache::new(Arc::new(SystemClock)),
+            sandbox_cache: std::sync::OnceLock::new(),
+            clients: Mutex::new(Default::default()),
+            request_sink: None,
         }
     }
 
@@ -174,8 +190,8 @@ impl AppState {
         }
         // The secret first: if the keyring refuses it, nothing is half-saved.
         match secret {
-            Some(s) if s.trim().is_empty() => self.secrets.delete(&p.id)?,
-            Some(s) => self.secrets.set(&p.id, &Secret::new(s.trim()))?,
+            Some(s) if s.trim().is_empty() => self.secrets.delete(&p.id).map_err(keyring_ui_error)?,
+            Some(s) => self.secrets.set(&p.id, &Secret::new(s.trim())).map_err(keyring_ui_error)?,
             None => {}
         }
         self.save(K_PROFILES, &all)?;
@@ -190,7 +206,7 @@ impl AppState {
         if all.len() == before {
             return Err(UiError::not_found(format!("Profile {id} does not exist.")));
         }
-        self.secrets.delete(id)?;
+        self.secrets.delete(id).map_err(keyring_ui_error)?;
         self.save(K_PROFILES, &all)?;
         if self.sandbox_profile_id().as_deref() == Some(id) {
             // Deleting the sandbox profile is allowed; it comes back on the next start.
@@ -201,7 +217,7 @@ impl AppState {
 
     pub fn profile_duplicate(&self, id: &str) -> UiResult<ProfileView> {
         let src = self.profile(id)?;
-        let secret = self.secrets.get(id)?;
+        let secret = self.secrets.get(id).map_err(keyring_ui_error)?;
         let copy = Profile { id: String::new(), name: format!("{} (copy)", src.name), ..src };
         self.profile_save(copy, secret.map(|s| s.expose().to_owned()))
     }
@@ -381,7 +397,7 @@ mod tests {
 
     fn state() -> (AppState, Arc<MemoryKv>, Arc<MemorySecretStore>) {
         let kv = Arc::new(MemoryKv::default());
-        let secrets = Arc::new(MemorySecretStore::default());
+        let secrets = Arc::new(MemorySecretStore::new());
         let st = AppState::new(kv.clone(), secrets.clone(), KeyringStatus { available: false, message: None });
         (st, kv, secrets)
     }

@@ -10,7 +10,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 if [ "${WWDEV_E2E_SKIP_BUILD:-}" != "1" ]; then
   echo "[e2e] building the app (debug, embedded assets)"
-  (cd "$ROOT/src-tauri" && cargo tauri build --debug --no-bundle)
+  if [ -f "$ROOT/ui/package.json" ]; then
+    (cd "$ROOT/src-tauri" && cargo tauri build --debug --no-bundle)
+  else
+    # No UI yet: embed the shell fixture page instead, so the Rust shell is still tested.
+    echo "[e2e] ui/ is missing: embedding tests/e2e/fixture"
+    (cd "$ROOT/src-tauri" && cargo tauri build --debug --no-bundle \
+      --config '{"build":{"frontendDist":"../tests/e2e/fixture","beforeBuildCommand":""}}')
+  fi
 fi
 export WWDEV_APP_BIN="${WWDEV_APP_BIN:-$ROOT/src-tauri/target/debug/wwdev-app}"
 [ -x "$WWDEV_APP_BIN" ] || { echo "[e2e] no app binary at $WWDEV_APP_BIN" >&2; exit 1; }

@@ -181,3 +181,30 @@ export function keyringSecrets() {
     return [];
   }
 }
+
+/** Waits until the page has loaded and Tauri's IPC bridge is there. */
+export async function waitForIpc(browser, timeout = 30000) {
+  await browser.waitUntil(
+    async () => browser.execute(() => document.readyState === 'complete' && !!window.__TAURI_INTERNALS__),
+    { timeout, timeoutMsg: 'the app page never loaded' },
+  );
+}
+
+/**
+ * Calls an app command from inside the page, exactly as the UI does (same ACL, same
+ * serialisation). Rejections throw an Error whose `.ui` is the UiError.
+ */
+export async function invoke(browser, cmd, args = {}) {
+  const r = await browser.executeAsync((cmd, args, done) => {
+    window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+      (v) => done({ ok: true, v }),
+      (e) => done({ ok: false, e }),
+    );
+  }, cmd, args);
+  if (!r.ok) {
+    const err = new Error(`${cmd} failed: ${JSON.stringify(r.e)}`);
+    err.ui = r.e;
+    throw err;
+  }
+  return r.v;
+}
