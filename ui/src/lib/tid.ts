@@ -1,0 +1,6 @@
+import type { InputHTMLAttributes } from 'vue';
+
+/** Puts a data-testid on the native <input>/<textarea> of a Naive UI input (via input-props). */
+export function tid(id: string): InputHTMLAttributes {
+  return { 'data-testid': id } as InputHTMLAttributes;
+}
