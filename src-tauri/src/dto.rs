@@ -431,7 +431,6 @@ pub struct ConsoleParam {
     pub name: String,
     /// "query" | "body"
     #[serde(rename = "in")]
-    #[ts(rename = "in")]
     pub location: String,
     pub required: bool,
     pub hint: String,

@@ -31,9 +31,8 @@ pub enum ErrorKind {
 pub struct UiError {
     pub kind: ErrorKind,
     pub message: String,
-    #[ts(optional = nullable, type = "number")]
+    #[ts(type = "number | null")]
     pub errcode: Option<i64>,
-    #[ts(optional = nullable)]
     pub hint: Option<String>,
 }
 

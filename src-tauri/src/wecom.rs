@@ -9,7 +9,8 @@ use wwdev_core::secret::Secret;
 
 use crate::dto::Profile;
 use crate::error::{UiError, UiResult};
-use crate::secrets::keyring_ui_error;
+#[allow(unused_imports)]
+use crate::secrets::{SecretStore, keyring_ui_error};
 use crate::state::{AppState, SandboxSeed};
 
 pub struct Resolved<'a> {
