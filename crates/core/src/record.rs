@@ -116,7 +116,7 @@ pub fn redact_text(text: &str) -> String {
                 && !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             {
                 let value_end = rest[pat_len..]
-                    .find(|c: char| matches!(c, '&' | '"' | '\'' | ' ' | '<' | '>' | '#' | '\n' | '\r'))
+                    .find(['&', '"', '\'', ' ', '<', '>', '#', '\n', '\r'])
                     .map(|i| i + pat_len)
                     .unwrap_or(rest.len());
                 out.push_str(&rest[..pat_len]);
