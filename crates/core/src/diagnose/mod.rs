@@ -265,6 +265,8 @@ enum Dev {
     WsTicket,
     WsUrl,
     WsSignature,
+    /// Uppercase hex: the signature must be lowercase.
+    SigCase,
     QueryDropped,
     PastedUrl,
 }
@@ -289,7 +291,7 @@ impl Dev {
             NonceMismatch => "nonce_mismatch",
             TsMismatch => "timestamp_mismatch",
             WsNonce | WsTimestamp | WsTicket | WsUrl | WsSignature => "whitespace",
-            ForeignTicket | TemplateKey | QueryDropped | PastedUrl => "unknown",
+            ForeignTicket | TemplateKey | SigCase | QueryDropped | PastedUrl => "unknown",
         }
     }
     fn rank(self) -> usize {
@@ -725,6 +727,9 @@ pub fn diagnose(input: &DiagnoseInput) -> Diagnosis {
     if sig_raw != sig_raw.trim() {
         extra.push(Dev::WsSignature);
     }
+    if sig_raw.trim() != sig {
+        extra.push(Dev::SigCase);
+    }
     for m in &mut matches {
         for e in &extra {
             if !m.devs.contains(e) {
@@ -986,6 +991,10 @@ fn make_cause(sp: &Space, m: &Match, dv: Dev, confidence: Confidence) -> Cause {
         WsSignature => (
             "粘贴的 signature 首尾有空白，传给 ww.register 前要去掉。".into(),
             "The pasted signature has surrounding whitespace; trim it before handing it to ww.register.".into(),
+        ),
+        SigCase => (
+            "signature 含大写字母；必须是小写十六进制。".into(),
+            "The signature has uppercase letters; it must be lowercase hex.".into(),
         ),
         QueryDropped => (
             format!("签名的 URL {signed_url:?} 缺少页面的查询参数（页面是 {base:?}）：URL 被写死或客户端分享后追加了参数。"),
