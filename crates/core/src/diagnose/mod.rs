@@ -598,10 +598,10 @@ fn build_space(input: &DiagnoseInput, want: Option<TicketKind>) -> Option<Space<
             tickets.add(format!("{t}{ws}"), vec![Dev::WsTicket], src);
         }
     }
-    if let Some(pt) = p.ticket.as_deref().filter(|t| !t.trim().is_empty()) {
-        if !tickets.seen.contains_key(pt) {
-            tickets.add(pt.to_owned(), vec![Dev::ForeignTicket], None);
-        }
+    if let Some(pt) = p.ticket.as_deref().filter(|t| !t.trim().is_empty())
+        && !tickets.seen.contains_key(pt)
+    {
+        tickets.add(pt.to_owned(), vec![Dev::ForeignTicket], None);
     }
 
     Some(Space {
@@ -1033,27 +1033,27 @@ fn unexplained(sp: &Space, d: &mut Diagnosis, kind: TicketKind, current: Option<
         }
     }
     let reg_nonce = input.register_nonce.as_ref().or(p.register_nonce.as_ref());
-    if let (Some(r), Some(n)) = (reg_nonce, p.nonce_str.as_ref()) {
-        if r.trim() != n.trim() {
-            let i = sp.nonces.seen.get(n.as_str()).copied().unwrap_or(0);
-            let m = Match { nonce: i, ..dummy_match() };
-            d.causes.push(make_cause(sp, &m, Dev::NonceMismatch, Confidence::Likely));
-        }
+    if let (Some(r), Some(n)) = (reg_nonce, p.nonce_str.as_ref())
+        && r.trim() != n.trim()
+    {
+        let i = sp.nonces.seen.get(n.as_str()).copied().unwrap_or(0);
+        let m = Match { nonce: i, ..dummy_match() };
+        d.causes.push(make_cause(sp, &m, Dev::NonceMismatch, Confidence::Likely));
     }
     let reg_ts = input.register_timestamp.as_ref().or(p.register_timestamp.as_ref());
-    if let (Some(r), Some(t)) = (reg_ts, p.timestamp.as_ref()) {
-        if to_seconds(r.trim()) != to_seconds(t.trim()) {
-            let i = sp.tss.seen.get(t.as_str()).copied().unwrap_or(0);
-            let m = Match { ts: i, ..dummy_match() };
-            d.causes.push(make_cause(sp, &m, Dev::TsMismatch, Confidence::Likely));
-        }
+    if let (Some(r), Some(t)) = (reg_ts, p.timestamp.as_ref())
+        && to_seconds(r.trim()) != to_seconds(t.trim())
+    {
+        let i = sp.tss.seen.get(t.as_str()).copied().unwrap_or(0);
+        let m = Match { ts: i, ..dummy_match() };
+        d.causes.push(make_cause(sp, &m, Dev::TsMismatch, Confidence::Likely));
     }
-    if let Some(u) = p.url.as_deref() {
-        if u.contains('#') {
-            let i = sp.urls.seen.get(u).copied().unwrap_or(0);
-            let m = Match { url: i, ..dummy_match() };
-            d.causes.push(make_cause(sp, &m, Dev::Fragment, Confidence::Likely));
-        }
+    if let Some(u) = p.url.as_deref()
+        && u.contains('#')
+    {
+        let i = sp.urls.seen.get(u).copied().unwrap_or(0);
+        let m = Match { url: i, ..dummy_match() };
+        d.causes.push(make_cause(sp, &m, Dev::Fragment, Confidence::Likely));
     }
     let n_tickets = input.tickets.len();
     let profiles: std::collections::BTreeSet<&str> = input.tickets.iter().map(|t| t.profile.as_str()).collect();
@@ -1130,20 +1130,21 @@ fn certainly_right(sp: &Space, d: &mut Diagnosis, kind: TicketKind, current: Opt
             zh.push("页面 URL 不含 #。".to_owned());
         }
     }
-    if is_digits(&sp.ts) && sp.ts.len() == 10 && !sp.register_devs.contains(&Dev::TsMs) {
-        if let Ok(t) = sp.ts.parse::<i64>() {
-            if (now - t).abs() < 86_400 {
-                en.push(format!("timestamp {} is in seconds and recent ({} from now).", sp.ts, dur(now - t)));
-                zh.push(format!("timestamp {} 是秒，且是最近的时间（与现在相差 {}）。", sp.ts, dur(now - t)));
-            }
-        }
+    if is_digits(&sp.ts)
+        && sp.ts.len() == 10
+        && !sp.register_devs.contains(&Dev::TsMs)
+        && let Ok(t) = sp.ts.parse::<i64>()
+        && (now - t).abs() < 86_400
+    {
+        en.push(format!("timestamp {} is in seconds and recent ({} from now).", sp.ts, dur(now - t)));
+        zh.push(format!("timestamp {} 是秒，且是最近的时间（与现在相差 {}）。", sp.ts, dur(now - t)));
     }
     let reg_nonce = input.register_nonce.as_ref().or(p.register_nonce.as_ref());
-    if let (Some(r), Some(n)) = (reg_nonce, p.nonce_str.as_ref()) {
-        if r == n {
-            en.push("The nonceStr handed to ww.register equals the signed one.".to_owned());
-            zh.push("传给 ww.register 的 nonceStr 与签名用的一致。".to_owned());
-        }
+    if let (Some(r), Some(n)) = (reg_nonce, p.nonce_str.as_ref())
+        && r == n
+    {
+        en.push("The nonceStr handed to ww.register equals the signed one.".to_owned());
+        zh.push("传给 ww.register 的 nonceStr 与签名用的一致。".to_owned());
     }
     let ws = |o: Option<&String>| o.is_some_and(|v| v != v.trim());
     if !ws(p.nonce_str.as_ref()) && !ws(p.timestamp.as_ref()) && !ws(p.signature.as_ref()) {

@@ -179,12 +179,8 @@ impl Record {
     fn push(&mut self, key: &str, value: String) {
         match field_of(key) {
             Some(Field::String1) => push_string1(self, &value),
-            Some(f) => {
-                if self.get(f).is_none() {
-                    self.fields.push((f, value));
-                }
-            }
-            None => {}
+            Some(f) if self.get(f).is_none() => self.fields.push((f, value)),
+            _ => {}
         }
     }
 }
