@@ -175,10 +175,16 @@ async fn ticket(mut g: Global, a: TicketArgs) -> Result<()> {
     let ctx = Ctx::new(g)?;
     let secret = ctx.secret()?;
     let key = ctx.key()?;
+    // The agent ticket belongs to one app: require the agentid so the cache key and the
+    // user's intent are unambiguous; "both" quietly skips it without one.
     let kinds: Vec<TicketKind> = match a.kind.as_str() {
         "corp" => vec![TicketKind::Corp],
-        "agent" => vec![TicketKind::Agent],
-        _ => vec![TicketKind::Corp, TicketKind::Agent],
+        "agent" => {
+            ctx.agentid()?;
+            vec![TicketKind::Agent]
+        }
+        _ if ctx.g.agentid.as_deref().is_some_and(|a| !a.trim().is_empty()) => vec![TicketKind::Corp, TicketKind::Agent],
+        _ => vec![TicketKind::Corp],
     };
     let mut out = serde_json::Map::new();
     out.insert("ok".into(), json!(true));
@@ -430,55 +436,63 @@ pub struct UserinfoArgs {
 }
 
 async fn userinfo(ctx: Ctx, a: UserinfoArgs) -> Result<()> {
-    let callback = wwdev_core::callback::parse_callback(&a.code_or_url)?;
     let secret = ctx.secret()?;
-    let token = ctx.token(&secret, false).await?;
-    let info = ctx.client.auth_getuserinfo(&token.value, &callback.code).await?;
-    let mut user = None;
-    let mut detail = None;
-    let mut notes: Vec<String> = Vec::new();
-    if let Some(uid) = info.userid() {
-        match ctx.client.user_get(&token.value, uid).await {
-            Ok(u) => user = Some(u),
-            Err(e) => notes.push(format!("user/get failed: {e}")),
-        }
-        if let Some(ut) = info.user_ticket() {
-            match ctx.client.auth_getuserdetail(&token.value, ut).await {
-                Ok(d) => detail = Some(d),
-                Err(e) => notes.push(format!("auth/getuserdetail failed: {e}")),
-            }
-        }
-    }
+    let key = ctx.key()?;
+    let r = wwdev_core::flows::identity_lookup(&ctx.client, &ctx.cache, &key, &secret, &a.code_or_url).await;
+    let failed = r.first_error().cloned();
     if ctx.g.json {
-        print_json(&json!({ "ok": true, "code": wwdev_core::secret::mask(&callback.code), "state": callback.state,
-            "userinfo": info, "user": user, "detail": detail, "notes": notes }));
-        return Ok(());
-    }
-    if let Some(s) = &callback.state {
-        println!("state       {s}");
-    }
-    match &info {
-        wwdev_core::client::UserInfo::Member { userid, user_ticket, .. } => {
-            println!("member      {userid}");
-            println!("user_ticket {}", user_ticket.as_ref().map(|t| t.masked()).unwrap_or_else(|| "(none: scope snsapi_base, or outside the privateinfo range)".into()));
+        // The code is single-use but still a credential: print it masked.
+        print_json(&json!({
+            "ok": failed.is_none(),
+            "code": r.callback.as_ref().map(|c| wwdev_core::secret::mask(&c.code)),
+            "state": r.callback.as_ref().and_then(|c| c.state.clone()),
+            "userinfo": r.userinfo, "user": r.user, "detail": r.detail, "steps": r.steps,
+            "explanation": r.explanation, "error": failed,
+        }));
+    } else {
+        for step in &r.steps {
+            let mark = if step.ok { "ok  " } else { "FAIL" };
+            println!("{mark} {}", step.name);
         }
-        wwdev_core::client::UserInfo::NonMember { openid, external_userid } => {
-            println!("non-member  openid {openid}");
-            if let Some(x) = external_userid {
-                println!("            external_userid {x}");
+        if let Some(s) = r.callback.as_ref().and_then(|c| c.state.as_deref()) {
+            println!("state       {s}");
+        }
+        match &r.userinfo {
+            Some(wwdev_core::client::UserInfo::Member { userid, user_ticket, .. }) => {
+                println!("member      {userid}");
+                let ut = user_ticket.as_ref().map(|t| t.masked());
+                println!("user_ticket {}", ut.unwrap_or_else(|| "(none: scope snsapi_base, or outside the privateinfo range)".into()));
             }
+            Some(wwdev_core::client::UserInfo::NonMember { openid, external_userid }) => {
+                println!("non-member  openid {openid}");
+                if let Some(x) = external_userid {
+                    println!("            external_userid {x}");
+                }
+            }
+            None => {}
+        }
+        if let Some(u) = &r.user {
+            println!("{}", serde_json::to_string_pretty(u).unwrap_or_default());
+        }
+        if let Some(d) = &r.detail {
+            println!("{}", serde_json::to_string_pretty(d).unwrap_or_default());
+        }
+        println!("{}", r.explanation);
+    }
+    match failed {
+        None => Ok(()),
+        Some(e) if ctx.g.json => std::process::exit(e.exit_code()),
+        Some(e) => {
+            eprintln!("error: {}", e.message);
+            if let Some(code) = e.errcode {
+                eprintln!("  more: `wwdev errcode {code}` or {}", wwdev_core::errcode::doc_url(code));
+            }
+            if let Some(h) = &e.hint {
+                eprintln!("  what to do: {h}");
+            }
+            std::process::exit(e.exit_code())
         }
     }
-    if let Some(u) = &user {
-        println!("{}", serde_json::to_string_pretty(u).unwrap_or_default());
-    }
-    if let Some(d) = &detail {
-        println!("{}", serde_json::to_string_pretty(d).unwrap_or_default());
-    }
-    for n in notes {
-        eprintln!("warning: {n}");
-    }
-    Ok(())
 }
 
 #[derive(Args, Debug)]

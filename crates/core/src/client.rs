@@ -621,10 +621,11 @@ impl WeComClient {
                 record.response_headers =
                     raw.headers.iter().map(|(k, v)| (k.clone(), redact_text(v))).collect();
                 record.response_body = Some(redact_any(&raw.body));
-                if let Err(e) = raw.check(&url) {
-                    if !matches!(e, CoreError::WeCom { .. }) {
-                        record.error = Some(e.to_string());
-                    }
+                // An errcode is recorded in its own column; other failures as text.
+                if let Err(e) = raw.check(&url)
+                    && !matches!(e, CoreError::WeCom { .. })
+                {
+                    record.error = Some(e.to_string());
                 }
                 tracing::debug!(path, status, errcode = ?raw.errcode, latency_ms, "wecom answer");
                 self.emit(record);

@@ -50,6 +50,17 @@ pub struct UiError {
     pub hint: Option<String>,
 }
 
+impl UiError {
+    /// The CLI exit code for this error kind (same mapping as [`CoreError::exit_code`]).
+    pub fn exit_code(&self) -> i32 {
+        match self.kind.as_str() {
+            "wecom" => 1,
+            "network" | "timeout" | "http" | "decode" => 3,
+            _ => 2,
+        }
+    }
+}
+
 impl CoreError {
     /// Build a WeCom error, attaching the catalogue entry.
     pub fn wecom(errcode: i64, errmsg: impl Into<String>) -> Self {
@@ -233,6 +244,7 @@ mod tests {
         for (e, kind, code) in cases {
             assert_eq!(e.to_ui().kind, kind);
             assert_eq!(e.exit_code(), code);
+            assert_eq!(e.to_ui().exit_code(), code);
             assert!(e.to_ui().errcode.is_none());
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod domain;
+pub mod diagnose;
 pub mod record;
 pub mod secret;
 pub mod signature;

@@ -483,10 +483,9 @@ pub fn explain_url(input: &str, trusted_domains: &[String]) -> Explanation {
                 }
             }
         }
-        match get("state") {
-            Some(s) => check_state(s, &mut problems),
-            None if kind == LinkKind::OAuth => {}
-            None => {}
+        // state is optional; when present it must follow the rules
+        if let Some(s) = get("state") {
+            check_state(s, &mut problems);
         }
     }
 

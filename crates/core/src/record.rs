@@ -109,14 +109,14 @@ pub fn redact_text(text: &str) -> String {
     'outer: while !rest.is_empty() {
         for key in SENSITIVE_KEYS {
             let pat_len = key.len() + 1;
+            // Compare bytes: slicing `rest` at key.len() could split a multi-byte char.
             if rest.len() > pat_len
-                && rest.is_char_boundary(pat_len)
-                && rest[..key.len()].eq_ignore_ascii_case(key)
+                && rest.as_bytes()[..key.len()].eq_ignore_ascii_case(key.as_bytes())
                 && rest.as_bytes()[key.len()] == b'='
                 && !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             {
                 let value_end = rest[pat_len..]
-                    .find(|c: char| matches!(c, '&' | '"' | '\'' | ' ' | '<' | '>' | '#' | '\n' | '\r'))
+                    .find(['&', '"', '\'', ' ', '<', '>', '#', '\n', '\r'])
                     .map(|i| i + pat_len)
                     .unwrap_or(rest.len());
                 out.push_str(&rest[..pat_len]);
@@ -165,5 +165,8 @@ mod tests {
         assert!(r.contains("state=s1"));
         // a key that merely ends with a sensitive name is not touched
         assert_eq!(redact_text("zipcode=12345"), "zipcode=12345");
+        // multi-byte text right where a key could start must not panic
+        assert_eq!(redact_text("<title>企业微信</title>"), "<title>企业微信</title>");
+        assert_eq!(redact_text("企code=ABCDEFGH12345678"), "企code=ABCD***(16)");
     }
 }

@@ -47,6 +47,7 @@ fn ok(mut v: Value) -> Response {
     Json(v).into_response()
 }
 
+#[allow(clippy::result_large_err)] // test-only helper
 fn check_token(s: &Fake, q: &HashMap<String, String>) -> Result<(), Response> {
     let Some(t) = q.get("access_token") else { return Err(err(41001, "access_token missing")) };
     let n: usize = t.strip_prefix("TOKEN-").and_then(|n| n.parse().ok()).ok_or_else(|| err(40014, "invalid access_token"))?;

@@ -312,3 +312,66 @@ pub fn decide(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64
         format!("签名与任何已签发 ticket 计算出的结果都不一致{}；请检查 URL（完整页面地址，不含 #）、nonceStr 和 timestamp", if ms.is_empty() { "" } else { "（timestamp 像是毫秒，应使用秒）" }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ticket(kind: TicketKind, agentid: i64, t: &str) -> TicketInfo {
+        TicketInfo { kind, agentid, ticket: t.into(), issued_at: 0, expires_at: 7200, revoked: false }
+    }
+
+    fn input(kind: &str, ts: &str, sig: String, agentid: Option<i64>) -> VerifyInput {
+        VerifyInput {
+            kind: kind.into(),
+            url: "https://app.example.test/p?a=1".into(),
+            timestamp: json!(ts),
+            nonce_str: "N".into(),
+            signature: sig,
+            agentid: agentid.map(|a| json!(a)),
+        }
+    }
+
+    fn sig(t: &str, ts: &str) -> String {
+        sha1_hex(&string1(t, "N", ts, "https://app.example.test/p?a=1"))
+    }
+
+    #[test]
+    fn decisions_without_a_server() {
+        let seed = Seed::default();
+        let tickets = [ticket(TicketKind::Corp, 1000002, "CORP"), ticket(TicketKind::Agent, 1000002, "AG")];
+        assert!(decide(&input("config", "100", sig("CORP", "100"), None), &seed, &tickets, 10).valid);
+        // Numeric timestamps are accepted like strings.
+        let mut i = input("config", "100", sig("CORP", "100"), None);
+        i.timestamp = json!(100);
+        assert!(decide(&i, &seed, &tickets, 10).valid);
+        // Expired at 7200.
+        let o = decide(&input("config", "100", sig("CORP", "100"), None), &seed, &tickets, 7200);
+        assert!(!o.valid && o.reason.contains("stale"));
+        // Uppercase hex.
+        let o = decide(&input("config", "100", sig("CORP", "100").to_uppercase(), None), &seed, &tickets, 10);
+        assert!(!o.valid && o.reason.contains("lowercase"));
+        // Milliseconds are called out.
+        let o = decide(&input("config", "1700000000000", sig("OTHER", "1700000000000"), None), &seed, &tickets, 10);
+        assert!(o.reason.contains("milliseconds"), "{}", o.reason);
+        // config signed with the agent ticket.
+        let o = decide(&input("config", "100", sig("AG", "100"), None), &seed, &tickets, 10);
+        assert_eq!(o.errcode, Some(40093));
+        assert!(o.reason.contains("agent ticket"));
+        // agentConfig with no agent ticket for that app: 42012.
+        let o = decide(&input("agentConfig", "100", sig("X", "100"), Some(1000002)), &seed, &tickets[..1], 10);
+        assert_eq!(o.errcode, Some(42012));
+        assert_eq!(decide(&input("agentConfig", "100", sig("AG", "100"), Some(42)), &seed, &tickets, 10).errcode, Some(40056));
+        assert_eq!(decide(&input("cfg", "100", sig("AG", "100"), None), &seed, &tickets, 10).errcode, Some(40058));
+        let mut i = input("config", "100", sig("CORP", "100"), None);
+        i.url = "app.example.test/p".into();
+        assert_eq!(decide(&i, &seed, &tickets, 10).errcode, Some(40094));
+    }
+
+    #[test]
+    fn debug_hides_ticket() {
+        let t = ticket(TicketKind::Corp, 1, "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVU");
+        assert!(!format!("{t:?}").contains("VdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37"));
+    }
+}

@@ -88,6 +88,27 @@ impl SandboxHandle {
     pub fn control(&self) -> &Control {
         &self.control
     }
+    /// The one-line description `wwdev sandbox --json` prints: `base_url`, `corpid`,
+    /// `corp_name`, `apps` (`agentid`, `secret`, `name`, `trusted_domains`) and
+    /// `members` (`userid`, `name`).
+    pub fn summary(&self) -> serde_json::Value {
+        let s = &self.seed;
+        serde_json::json!({
+            "base_url": self.base_url(),
+            "corpid": s.corpid,
+            "corp_name": s.corp_name,
+            "apps": s.apps.iter().map(|a| serde_json::json!({
+                "agentid": a.agentid,
+                "secret": a.secret,
+                "name": a.name,
+                "trusted_domains": a.trusted_domains,
+            })).collect::<Vec<_>>(),
+            "members": s.members.iter().map(|m| serde_json::json!({
+                "userid": m.userid,
+                "name": m.name,
+            })).collect::<Vec<_>>(),
+        })
+    }
     /// Stop accepting, let in-flight requests finish, close idle connections, wait.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);

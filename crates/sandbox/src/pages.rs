@@ -240,6 +240,7 @@ fn finish(app: &App, flow: &'static str, path: &str, p: &HashMap<String, String>
 }
 
 /// Checks shared by the three entry pages; `Err` is the page to show.
+#[allow(clippy::result_large_err)]
 fn validate(
     seed: &Seed,
     title: &str,

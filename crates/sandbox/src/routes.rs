@@ -158,10 +158,10 @@ async fn gate(State(app): State<App>, ip: Ip, req: Request, next: Next) -> Respo
         }
     }
 
-    if API_PATHS.contains(&path.as_str()) {
-        if let Err(err) = app.ctl.check_minute_limit(&path) {
-            return error_response(&err, app.ctl.now(), &ip.0);
-        }
+    if API_PATHS.contains(&path.as_str())
+        && let Err(err) = app.ctl.check_minute_limit(&path)
+    {
+        return error_response(&err, app.ctl.now(), &ip.0);
     }
     next.run(req).await
 }

@@ -328,6 +328,12 @@ async fn binds_loopback_and_shuts_down() {
     let sb = sandbox().await;
     assert!(sb.h.addr().ip().is_loopback());
     assert!(sb.base.starts_with("http://127.0.0.1:"));
+    let sum = sb.h.summary();
+    assert_eq!(sum["base_url"], sb.base.as_str());
+    assert_eq!(sum["apps"][0]["agentid"], H5);
+    assert_eq!(sum["apps"][1]["trusted_domains"][0], "crm.example.test");
+    assert_eq!(sum["members"][0], json!({"userid": "zhangsan", "name": "张三"}));
+    assert!(!sum.to_string().contains('\n'));
     let url = sb.url("/");
     // Keep-alive connection open while shutting down must not hang the shutdown.
     sb.c.get(&url).send().await.unwrap();
