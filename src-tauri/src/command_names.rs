@@ -28,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "qr_save",
     "link_history",
     "link_history_clear",
+    "identity_lookup",
     "user_get",
     "user_to_openid",
     "console_catalog",

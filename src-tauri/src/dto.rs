@@ -392,11 +392,9 @@ pub struct ErrcodeEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export_to = "Step.ts")]
 pub struct Step {
-    /// "parse" | "token" | "getuserinfo" | "user_get" | "getuserdetail"
+    /// "parse_callback" | "gettoken" | "auth/getuserinfo" | "user/get" | "auth/getuserdetail"
     pub name: String,
     pub ok: bool,
-    /// Why the step was skipped (e.g. no user_ticket with snsapi_base).
-    pub skipped: Option<String>,
     pub error: Option<UiErrorDto>,
 }
 
@@ -419,8 +417,8 @@ pub struct IdentityReport {
     #[ts(type = "Record<string, unknown> | null")]
     pub detail: Option<serde_json::Value>,
     pub steps: Vec<Step>,
-    pub summary_zh: String,
-    pub summary_en: String,
+    /// Plain-English summary of what was found or what went wrong (from wwdev-core).
+    pub summary: String,
 }
 
 // ---- API console ----

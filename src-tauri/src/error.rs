@@ -4,7 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// What went wrong, so the UI can pick an icon, a colour and an action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export_to = "ErrorKind.ts")]
 pub enum ErrorKind {
@@ -62,6 +62,14 @@ impl UiError {
 }
 
 pub type UiResult<T> = Result<T, UiError>;
+
+impl From<wwdev_core::error::UiError> for UiError {
+    /// Core's flows report step errors in their own (string-kinded) form.
+    fn from(e: wwdev_core::error::UiError) -> Self {
+        let kind = serde_json::from_value(serde_json::Value::String(e.kind.clone())).unwrap_or(ErrorKind::Internal);
+        UiError { kind, message: e.message, errcode: e.errcode, hint: e.hint }
+    }
+}
 
 impl From<wwdev_core::error::CoreError> for UiError {
     fn from(e: wwdev_core::error::CoreError) -> Self {

@@ -115,6 +115,7 @@ pub fn run() {
             commands::links::qr_save,
             commands::links::link_history,
             commands::links::link_history_clear,
+            commands::identity::identity_lookup,
             commands::identity::user_get,
             commands::identity::user_to_openid,
             commands::console::console_catalog,

@@ -31,3 +31,32 @@ pub async fn user_get(state: State<'_, AppState>, profile_id: String, userid: St
 pub async fn user_to_openid(state: State<'_, AppState>, profile_id: String, userid: String) -> UiResult<String> {
     to_openid(&state, &profile_id, &userid).await
 }
+
+pub async fn lookup(state: &AppState, profile_id: &str, input: &str) -> UiResult<crate::dto::IdentityReport> {
+    let r = state.resolve(profile_id, "identity")?;
+    let rep = wwdev_core::flows::identity_lookup(&r.client, r.cache, &r.key, r.secret()?, input).await;
+    let json = |v: &Option<_>| v.as_ref().and_then(|x| serde_json::to_value(x).ok());
+    Ok(crate::dto::IdentityReport {
+        code: rep.callback.as_ref().map(|c| c.code.clone()),
+        state: rep.callback.as_ref().and_then(|c| c.state.clone()),
+        userinfo: json(&rep.userinfo),
+        user: json(&rep.user),
+        detail: json(&rep.detail),
+        steps: rep
+            .steps
+            .into_iter()
+            .map(|s| crate::dto::Step { name: s.name, ok: s.ok, error: s.error.map(Into::into) })
+            .collect(),
+        summary: rep.explanation,
+    })
+}
+
+/// Code or callback URL → getuserinfo → user/get → getuserdetail; every step reported.
+#[tauri::command]
+pub async fn identity_lookup(
+    state: State<'_, AppState>,
+    profile_id: String,
+    input: String,
+) -> UiResult<crate::dto::IdentityReport> {
+    lookup(&state, &profile_id, &input).await
+}

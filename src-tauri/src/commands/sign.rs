@@ -1,16 +1,20 @@
+use std::sync::Arc;
+
 use tauri::State;
-use wwdev_core::signature;
+use wwdev_core::clock::{SharedClock, SystemClock};
+use wwdev_core::signature::Signed;
 
 use crate::dto::{SignReport, SignedPart};
 use crate::error::{UiError, UiResult};
 use crate::state::AppState;
 
-fn part(s: &signature::Signed, ticket: &str, reveal: bool) -> SignedPart {
-    SignedPart {
-        string1_masked: s.string1.replacen(ticket, &wwdev_core::secret::mask(ticket), 1),
-        string1: reveal.then(|| s.string1.clone()),
-        signature: s.signature.clone(),
-    }
+/// string1 with its ticket masked: the ticket is a credential, string1 is shown.
+fn part(s: &Signed, reveal: bool) -> SignedPart {
+    let masked = match s.string1.strip_prefix("jsapi_ticket=").and_then(|rest| rest.split_once("&noncestr=")) {
+        Some((ticket, tail)) => format!("jsapi_ticket={}&noncestr={tail}", wwdev_core::secret::mask(ticket)),
+        None => wwdev_core::secret::mask(&s.string1),
+    };
+    SignedPart { string1_masked: masked, string1: reveal.then(|| s.string1.clone()), signature: s.signature.clone() }
 }
 
 pub async fn sign_url(
@@ -27,40 +31,24 @@ pub async fn sign_url(
             .with_hint("Paste the full URL of the page that calls ww.register, starting with https://."));
     }
     let r = state.resolve(profile_id, "sign")?;
-    let secret = r.secret()?;
-    let corp = r.cache.ticket(&r.client, &r.key, secret, wwdev_core::cache::TicketKind::Corp, false).await?;
-    let agent = r.cache.ticket(&r.client, &r.key, secret, wwdev_core::cache::TicketKind::Agent, false).await?;
-    let nonce = nonce_str.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).unwrap_or_else(signature::new_nonce);
-    let ts = timestamp
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| r.cache.now().to_string());
-    if !ts.chars().all(|c| c.is_ascii_digit()) {
-        return Err(UiError::invalid_input(format!("timestamp \"{ts}\" is not a number of seconds."))
-            .with_hint("Leave it empty to use the current time, or give Unix seconds (10 digits, not milliseconds)."));
-    }
-    let c = signature::sign(corp.value.expose(), &nonce, &ts, url);
-    let a = signature::sign(agent.value.expose(), &nonce, &ts, url);
-    let p = &r.profile;
-    let snippet = format!(
-        "ww.register({{\n  corpId: '{corpid}',\n  agentId: {agentid},\n  jsApiList: ['getContext', 'getCurExternalContact'],\n  \
-         getConfigSignature() {{\n    return {{ timestamp: {ts}, nonceStr: '{nonce}', signature: '{cs}' }}\n  }},\n  \
-         getAgentConfigSignature() {{\n    return {{ timestamp: {ts}, nonceStr: '{nonce}', signature: '{as_}' }}\n  }}\n}})",
-        corpid = p.corpid,
-        agentid = if p.agentid.is_empty() { "0".into() } else { p.agentid.clone() },
-        cs = c.signature,
-        as_ = a.signature,
-    );
+    // Timestamps follow the clock the tickets live on (the sandbox clock may be advanced).
+    let clock: SharedClock = match state.sandbox.get() {
+        Some(h) if state.is_sandbox_url(&r.profile.base_url) => h.clock(),
+        _ => Arc::new(SystemClock),
+    };
+    let rep =
+        wwdev_core::flows::sign_both(r.cache, &r.client, &r.key, r.secret()?, url, nonce_str, timestamp, &clock)
+            .await?;
     Ok(SignReport {
-        url_signed: c.url.clone(),
-        stripped_fragment: c.stripped_fragment.clone(),
-        nonce_str: nonce,
-        timestamp: ts,
-        corpid: p.corpid.clone(),
-        agentid: p.agentid.clone(),
-        config: part(&c, corp.value.expose(), reveal),
-        agent_config: part(&a, agent.value.expose(), reveal),
-        ww_register_snippet: snippet,
+        url_signed: rep.config.url.clone(),
+        stripped_fragment: rep.config.stripped_fragment.clone(),
+        nonce_str: rep.config.nonce_str.clone(),
+        timestamp: rep.config.timestamp.clone(),
+        corpid: rep.corpid.clone(),
+        agentid: rep.agentid.clone(),
+        config: part(&rep.config, reveal),
+        agent_config: part(&rep.agent_config, reveal),
+        ww_register_snippet: rep.ww_register_snippet,
     })
 }
 
@@ -76,3 +64,17 @@ pub async fn sign(
     sign_url(&state, &profile_id, &url, nonce_str, timestamp, reveal.unwrap_or(false)).await
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string1_is_masked_unless_revealed() {
+        let s = wwdev_core::signature::sign("TICKET-abcdefghijklmnopqrstuvwxyz", "n0nce", "1700000000", "https://a.example.com/p#x");
+        let p = part(&s, false);
+        assert!(!p.string1_masked.contains("TICKET-abcdefghijkl"));
+        assert!(p.string1_masked.ends_with("&noncestr=n0nce&timestamp=1700000000&url=https://a.example.com/p"));
+        assert!(p.string1.is_none());
+        assert_eq!(part(&s, true).string1.as_deref(), Some(s.string1.as_str()));
+    }
+}

@@ -79,6 +79,16 @@ describe('app shell', () => {
     const callback = new URL(res.headers.get('location'));
     assert.equal(callback.searchParams.get('state'), 'e2e1');
     assert.ok(callback.searchParams.get('code'));
+    const report = await invoke(app.browser, 'identity_lookup', { profileId: sb.id, input: callback.toString() });
+    assert.equal(report.code, callback.searchParams.get('code'));
+    assert.equal(report.state, 'e2e1');
+    assert.equal(report.userinfo.userid, member.userid, JSON.stringify(report.steps));
+    assert.equal(report.user.userid, member.userid);
+    assert.ok(report.steps.every((s) => s.ok), JSON.stringify(report.steps));
+    // A code works once: the second lookup explains why it fails.
+    const again = await invoke(app.browser, 'identity_lookup', { profileId: sb.id, input: callback.toString() });
+    const failed = again.steps.find((s) => !s.ok);
+    assert.equal(failed.error.errcode, 40029);
     const user = await invoke(app.browser, 'user_get', { profileId: sb.id, userid: member.userid });
     assert.equal(user.userid, member.userid);
     const history = await invoke(app.browser, 'link_history');
