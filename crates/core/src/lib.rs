@@ -4,6 +4,7 @@
 //! so both behave the same and both are testable without a desktop.
 
 pub mod clock;
+pub mod log;
 pub mod record;
 pub mod secret;
 pub mod signature;
