@@ -134,8 +134,10 @@ pub struct LogStore {
 
 struct Inner {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    // Fields drop in order: the read-only connection must close first so the
+    // writer, closing last, checkpoints the WAL into the database and removes it.
     reader: Mutex<Connection>,
+    writer: Mutex<Connection>,
     retention: Mutex<Retention>,
     inserts: AtomicU64,
     clock: SharedClock,
