@@ -226,7 +226,7 @@ fn crash_child() {
         let mut r = rec(i);
         // Big bodies make each transaction span many pages, so the kill is
         // likely to land in the middle of one.
-        r.response_body = Some(format!(r#"{{"errcode":0,"n":{i},"pad":"{}"}}"#, "王五".repeat(3000)));
+        r.response_body = Some(format!(r#"{{"errcode":0,"n":{i},"pad":"{}"}}"#, "王五".repeat(1500)));
         let id = store.insert(&r).unwrap();
         writeln!(out, "committed {id} {i}").unwrap();
         out.flush().unwrap();
