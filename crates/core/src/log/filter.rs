@@ -60,8 +60,8 @@ impl Page {
 /// Largest page; keeps one query's memory bounded.
 pub const MAX_PAGE: u32 = 1000;
 
-/// SQLite's trigram tokenizer cannot match terms shorter than this; such terms
-/// fall back to a LIKE scan.
+/// The trigram tokenizer indexes runs of this many characters; shorter terms
+/// cannot use the index and fall back to a LIKE scan.
 const TRIGRAM: usize = 3;
 
 /// A WHERE clause with its parameters. `fts` is set when the query must join
@@ -108,21 +108,28 @@ fn like_pattern(s: &str) -> String {
     out
 }
 
-/// Turn user text into an FTS5 query that cannot be a syntax error: every term
-/// becomes a quoted string (embedded `"` doubled), joined by spaces (AND).
-/// Terms too short for the trigram index are returned separately.
+/// Turn user text into an FTS5 query that cannot be a syntax error, plus the
+/// terms to verify. Whitespace separates terms. The index is built with
+/// `detail=none` (no positions), so a term cannot be a phrase: each term of 3+
+/// characters contributes its trigrams, every one a quoted string (embedded `"`
+/// doubled), all ANDed. That selects a superset of the rows containing the
+/// term; the caller checks the exact substring on those rows. Terms shorter
+/// than a trigram have no index entry and are only checked by substring.
 pub(crate) fn split_terms(text: &str) -> (Option<String>, Vec<String>) {
-    let mut fts_terms = Vec::new();
-    let mut short = Vec::new();
+    let mut trigrams: Vec<String> = Vec::new();
+    let mut terms = Vec::new();
     for term in text.split_whitespace() {
-        if term.chars().count() < TRIGRAM {
-            short.push(term.to_owned());
-        } else {
-            fts_terms.push(format!("\"{}\"", term.replace('"', "\"\"")));
+        let chars: Vec<char> = term.chars().collect();
+        for w in chars.windows(TRIGRAM) {
+            let q = format!("\"{}\"", w.iter().collect::<String>().replace('"', "\"\""));
+            if !trigrams.contains(&q) {
+                trigrams.push(q);
+            }
         }
+        terms.push(term.to_owned());
     }
-    let fts = (!fts_terms.is_empty()).then(|| fts_terms.join(" "));
-    (fts, short)
+    let fts = (!trigrams.is_empty()).then(|| trigrams.join(" "));
+    (fts, terms)
 }
 
 pub(crate) fn build(filter: &LogFilter) -> Where {
@@ -157,13 +164,15 @@ pub(crate) fn build(filter: &LogFilter) -> Where {
         w.params.push(SqlValue::Integer(t));
     }
     if let Some(text) = &filter.text {
-        let (fts, short) = split_terms(text);
+        let (fts, terms) = split_terms(text);
         if let Some(q) = fts {
             w.sql.push("requests_fts MATCH ?".into());
             w.params.push(SqlValue::Text(q.clone()));
             w.fts = Some(q);
         }
-        for term in short {
+        // Every term must occur as a substring of one column (ASCII
+        // case-insensitive, like the trigram index).
+        for term in terms {
             let cols = ["r.path", "r.query", "r.request_body", "r.response_body", "r.errmsg"];
             let any = cols.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
             w.sql.push(format!("({any})"));
@@ -180,9 +189,13 @@ mod tests {
 
     #[test]
     fn user_text_is_quoted() {
-        let (fts, short) = split_terms(r#"say "hi" AND NEAR( x* -y 张三丰"#);
-        assert_eq!(fts.as_deref(), Some(r#""say" """hi""" "AND" "NEAR(" "张三丰""#));
-        assert_eq!(short, vec!["x*", "-y"]);
+        let (fts, terms) = split_terms(r#""hi" AND x* NEAR( 张三丰丰"#);
+        assert_eq!(
+            fts.as_deref(),
+            Some(r#""""hi" "hi""" "AND" "NEA" "EAR" "AR(" "张三丰" "三丰丰""#)
+        );
+        assert_eq!(terms, vec![r#""hi""#, "AND", "x*", "NEAR(", "张三丰丰"]);
+        assert_eq!(split_terms("aaaa"), (Some(r#""aaa""#.to_string()), vec!["aaaa".to_string()]));
         assert_eq!(split_terms("   "), (None, vec![]));
     }
 

@@ -33,10 +33,13 @@ CREATE INDEX requests_time    ON requests(time_ms);
 -- Full-text index over what users search for. External content: the text lives
 -- once in `requests`; the trigram tokenizer gives substring matching, which is
 -- what log search needs (parts of paths, ids, Chinese names without spaces).
+-- detail=none stores no positions: the index is ~2.5x smaller and inserts
+-- faster; queries AND the trigrams of each term and then check the exact
+-- substring on the candidate rows (see log/filter.rs).
 CREATE VIRTUAL TABLE requests_fts USING fts5(
     path, query, request_body, response_body, errmsg,
     content = 'requests', content_rowid = 'id',
-    tokenize = 'trigram'
+    tokenize = 'trigram', detail = none
 );
 
 CREATE TRIGGER requests_ai AFTER INSERT ON requests BEGIN
