@@ -4,12 +4,9 @@
 //! so both behave the same and both are testable without a desktop.
 
 pub mod clock;
-<<<<<<< HEAD
-pub mod domain;
 pub mod diagnose;
-=======
+pub mod domain;
 pub mod log;
->>>>>>> logstore
 pub mod record;
 pub mod secret;
 pub mod signature;
