@@ -49,11 +49,11 @@ impl Ctx {
             ClientConfig {
                 base_url: g.base_url.clone(),
                 timeout: Duration::from_secs(g.timeout.max(1)),
-                profile: String::new(),
+                profile: "cli".into(),
                 feature: "cli".into(),
                 ..Default::default()
             },
-            None,
+            crate::log_cmd::sink(&g),
         )?;
         Ok(Self { g, client, cache: TokenCache::new(Arc::new(SystemClock)) })
     }
@@ -119,6 +119,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Call(a) => call(Ctx::new(g)?, a).await,
         Command::DomainCheck(a) => domain_check(&g, a).await,
         Command::Sandbox(a) => sandbox(&g, a).await,
+        Command::Log(a) => crate::log_cmd::run(&g, a).await,
     }
 }
 

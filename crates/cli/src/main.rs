@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 WeCom returned an errcode, 2 bad input, 3 network/HTTP failure.
 
 mod commands;
+mod log_cmd;
 mod output;
 
 use clap::{Args, Parser, Subcommand};
@@ -46,6 +47,12 @@ pub struct Global {
     /// Timeout of each HTTP call, in seconds.
     #[arg(long, global = true, default_value_t = 15)]
     pub timeout: u64,
+    /// Do not record calls in the request log.
+    #[arg(long, global = true)]
+    pub no_log: bool,
+    /// The request log file (default: the app's, under $XDG_DATA_HOME/wwdev/).
+    #[arg(long, global = true, env = "WWDEV_LOG_FILE")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -76,6 +83,8 @@ pub enum Command {
     DomainCheck(commands::DomainCheckArgs),
     /// Run the WeCom sandbox (a local simulator) until interrupted.
     Sandbox(commands::SandboxArgs),
+    /// The request log shared with the app: tail, search, export.
+    Log(log_cmd::LogArgs),
 }
 
 fn main() -> ExitCode {

@@ -9,6 +9,8 @@ use std::process::{Child, Stdio};
 struct Sandbox {
     child: Child,
     info: Value,
+    /// Holds this test's request log, so tests never touch the user's real one.
+    data: tempfile::TempDir,
 }
 
 impl Sandbox {
@@ -21,7 +23,7 @@ impl Sandbox {
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad JSON line {line:?}: {e}"));
-        Sandbox { child, info }
+        Sandbox { child, info, data: tempfile::tempdir().unwrap() }
     }
     fn base(&self) -> &str {
         self.info["base_url"].as_str().unwrap()
@@ -41,8 +43,12 @@ impl Sandbox {
             .env("WWDEV_CORPID", self.corpid())
             .env("WWDEV_AGENTID", agentid)
             .env("WWDEV_SECRET", secret)
+            .env("WWDEV_LOG_FILE", self.log_file())
             .env("LANG", "C");
         c
+    }
+    fn log_file(&self) -> std::path::PathBuf {
+        self.data.path().join("requests.sqlite3")
     }
     fn admin(&self, path: &str, body: Value) {
         let r = reqwest::blocking::Client::new()
@@ -86,7 +92,7 @@ fn sandbox_json_line_has_the_contract_fields() {
 #[test]
 fn sign_contract_matches_the_official_vector() {
     let (code, v) = json_out(Command::new(env!("CARGO_BIN_EXE_wwdev")).args([
-        "sign", "--json", "--ticket", "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg",
+        "sign", "--no-log", "--json", "--ticket", "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg",
         "--nonce-str", "Wm3WZYTPz0wzccnW", "--timestamp", "1414587457", "--url", "http://mp.weixin.qq.com?params=value#frag",
     ]));
     assert_eq!(code, 0);
@@ -135,6 +141,7 @@ fn tickets_short_form_and_masking() {
     let (agentid, secret) = sb.app(0);
     let out = Command::new(env!("CARGO_BIN_EXE_wwdev"))
         .env("WWDEV_BASE_URL", sb.base())
+        .env("WWDEV_LOG_FILE", sb.log_file())
         .env("WWDEV_AGENTID", &agentid)
         .args(["ticket", sb.corpid(), &secret, "--json"])
         .output()
@@ -190,4 +197,55 @@ fn errcode_lookup_and_call_path() {
     let (code, v) = json_out(sb.wwdev(0).args(["call", "/cgi-bin/user/get", "-q", "userid=nobody", "--json"]));
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["errcode"], 60111);
+}
+
+#[test]
+fn calls_land_in_the_request_log_without_secrets() {
+    let sb = Sandbox::start();
+    let (_, secret) = sb.app(0);
+    // a token in full (so we know the value to look for), a ticket, a failing call
+    let (code, v) = json_out(sb.wwdev(0).args(["token", "--json", "--reveal"]));
+    assert_eq!(code, 0, "{v}");
+    let token = v["access_token"].as_str().unwrap().to_owned();
+    let (code, v) = json_out(sb.wwdev(0).args(["ticket", "--json", "--reveal"]));
+    assert_eq!(code, 0, "{v}");
+    let ticket = v["jsapi_ticket"]["ticket"].as_str().unwrap().to_owned();
+    let (code, _) = json_out(sb.wwdev(0).args(["user", "nobody", "--json"]));
+    assert_eq!(code, 1);
+    // --no-log leaves no trace
+    let (code, _) = json_out(sb.wwdev(0).args(["user", "lisi", "--json", "--no-log"]));
+    assert_eq!(code, 0);
+
+    let tail = sb.wwdev(0).args(["log", "tail", "--json", "-n", "50"]).output().unwrap();
+    assert!(tail.status.success());
+    let entries: Vec<Value> = String::from_utf8_lossy(&tail.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let paths: Vec<&str> = entries.iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"/cgi-bin/gettoken") && paths.contains(&"/cgi-bin/get_jsapi_ticket"), "{paths:?}");
+    assert_eq!(entries.iter().filter(|e| e["path"] == "/cgi-bin/user/get").count(), 1, "--no-log call must not be recorded");
+    assert!(entries.iter().any(|e| e["errcode"] == 60111));
+
+    let found = sb.wwdev(0).args(["log", "search", "nobody", "--json"]).output().unwrap();
+    let hits: Vec<Value> = String::from_utf8_lossy(&found.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["path"], "/cgi-bin/user/get");
+
+    let har = sb.wwdev(0).args(["log", "export", "--format", "har"]).output().unwrap();
+    let har: Value = serde_json::from_slice(&har.stdout).unwrap();
+    assert_eq!(har["log"]["version"], "1.2");
+    assert!(har["log"]["entries"].as_array().unwrap().len() >= 3);
+
+    // No secret in the database, its WAL, or any export.
+    let mut haystack = Vec::new();
+    for f in ["requests.sqlite3", "requests.sqlite3-wal"] {
+        if let Ok(b) = std::fs::read(sb.data.path().join(f)) {
+            haystack.extend(b);
+        }
+    }
+    for fmt in ["json", "har", "curl"] {
+        haystack.extend(sb.wwdev(0).args(["log", "export", "--format", fmt]).output().unwrap().stdout);
+    }
+    let hay = String::from_utf8_lossy(&haystack);
+    for s in [secret.as_str(), token.as_str(), ticket.as_str()] {
+        assert!(!hay.contains(s), "a secret leaked into the log");
+    }
 }

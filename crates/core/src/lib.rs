@@ -4,8 +4,9 @@
 //! so both behave the same and both are testable without a desktop.
 
 pub mod clock;
-pub mod domain;
 pub mod diagnose;
+pub mod domain;
+pub mod log;
 pub mod record;
 pub mod secret;
 pub mod signature;
