@@ -8,6 +8,8 @@ use std::path::Path;
 use ts_rs::TS;
 
 use crate::dto::*;
+use crate::dto_diag::*;
+use crate::dto_log::*;
 use crate::error::{ErrorKind, UiError};
 
 /// Writes every UI-facing type (and what it references) into `dir`, plus an index.ts.
@@ -53,6 +55,15 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         SandboxView,
         SandboxFault,
         ConnectionTest,
+        LogFilterView,
+        LogPageArgs,
+        LogPage,
+        LogDetail,
+        LogFacets,
+        LogExportFormat,
+        LogReplayResult,
+        DiagnoseKind,
+        DiagnosisView,
     ];
     names.sort();
     names.dedup();

@@ -4,6 +4,8 @@
 pub mod bindings;
 pub mod commands;
 pub mod dto;
+pub mod dto_diag;
+pub mod dto_log;
 pub mod error;
 pub mod kv;
 pub mod qr;
@@ -67,6 +69,8 @@ pub fn run() {
             let mut state = AppState::new(Arc::new(PluginStore(store)), secrets, keyring);
             state.exit_when_ready = exit_when_ready;
             state.system_locale = system_locale();
+            // The request log shared with the CLI; every WeCom call below is recorded.
+            commands::log::attach_log(&mut state, None);
             // The embedded sandbox: 127.0.0.1 on a free port, on Tauri's tokio runtime.
             match tauri::async_runtime::block_on(wwdev_sandbox::start(wwdev_sandbox::SandboxConfig::default())) {
                 Ok(handle) => {
@@ -129,6 +133,16 @@ pub fn run() {
             commands::sandbox::sandbox_clear_faults,
             commands::sandbox::sandbox_reset,
             commands::sandbox::sandbox_authorize_url,
+            commands::log::log_query,
+            commands::log::log_since,
+            commands::log::log_get,
+            commands::log::log_facets,
+            commands::log::log_export,
+            commands::log::log_export_text,
+            commands::log::log_clear,
+            commands::log::log_replay,
+            commands::log::log_curl,
+            commands::diagnose::diagnose,
         ]);
     if let Err(e) = builder.run(tauri::generate_context!()) {
         eprintln!("wwdev could not start: {e}");

@@ -56,6 +56,10 @@ pub struct AppState {
     pub clients: Mutex<std::collections::HashMap<String, wwdev_core::client::WeComClient>>,
     /// Where every WeCom call is recorded (the request log); none until it is attached.
     pub request_sink: Option<Arc<dyn wwdev_core::record::RequestSink>>,
+    /// The request log (also the `request_sink`), when it could be opened.
+    pub log: Option<wwdev_core::log::LogStore>,
+    /// Shown once by the UI: the log was recovered from a broken file, or could not open.
+    pub log_message: Option<String>,
 }
 
 impl AppState {
@@ -75,6 +79,8 @@ impl AppState {
             sandbox_cache: std::sync::OnceLock::new(),
             clients: Mutex::new(Default::default()),
             request_sink: None,
+            log: None,
+            log_message: None,
         }
     }
 
@@ -104,7 +110,7 @@ impl AppState {
             sandbox_base_url: self.sandbox_base_url.lock().unwrap().clone(),
             keyring: self.keyring.clone(),
             system_locale: self.system_locale.clone(),
-            log_recovered_message: None,
+            log_recovered_message: self.log_message.clone(),
         }
     }
 
@@ -134,6 +140,12 @@ impl AppState {
         }
         let _g = self.write.lock().unwrap();
         self.save(K_SETTINGS, &s)?;
+        // New retention limits apply at once, not at the next start.
+        if let Some(log) = &self.log
+            && let Err(e) = log.set_retention(crate::commands::log::retention_of(&s))
+        {
+            tracing::warn!(error = %e, "request log retention not applied");
+        }
         Ok(s)
     }
 

@@ -4,10 +4,12 @@
 pub mod app;
 pub mod console;
 pub mod credentials;
+pub mod diagnose;
 pub mod domain;
 pub mod errcodes;
 pub mod identity;
 pub mod links;
+pub mod log;
 pub mod profiles;
 pub mod sandbox;
 pub mod sign;

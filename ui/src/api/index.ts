@@ -112,3 +112,47 @@ function blankToNull(v: string | null | undefined): string | null {
   if (v == null) return null;
   return v.trim() === '' ? null : v;
 }
+
+// ---- request log (dto_log.rs) ----
+import type {
+  DiagnoseKind, DiagnosisView, LogDetail, LogExportFormat, LogFacets, LogFilterView, LogItem, LogPage,
+  LogReplayResult,
+} from './types';
+
+export const logQuery = (filter: LogFilterView, beforeId: number | null, limit: number) =>
+  call<LogPage>('log_query', { filter, page: { before_id: beforeId, limit } });
+/** Entries newer than afterId, oldest first (live updates). */
+export const logSince = (afterId: number, filter: LogFilterView) => call<LogItem[]>('log_since', { afterId, filter });
+export const logGet = (id: number) => call<LogDetail>('log_get', { id });
+export const logFacets = () => call<LogFacets>('log_facets');
+/** path comes from the dialog plugin's save dialog; returns how many entries were written. */
+export const logExport = (filter: LogFilterView, format: LogExportFormat, path: string) =>
+  call<number>('log_export', { filter, format, path });
+export const logExportText = (filter: LogFilterView, format: LogExportFormat) =>
+  call<string>('log_export_text', { filter, format });
+export const logClear = () => call<number>('log_clear');
+export const logReplay = (id: number) => call<LogReplayResult>('log_replay', { id });
+export const logCurl = (id: number) => call<string>('log_curl', { id });
+
+// ---- signature diagnosis (dto_diag.rs) ----
+export interface DiagnoseParams {
+  profileId: string;
+  pasted: string;
+  pageUrl: string;
+  kind: DiagnoseKind;
+  oauthUrl?: string | null;
+  entryUrl?: string | null;
+  registerNonce?: string | null;
+  registerTimestamp?: string | null;
+}
+export const diagnose = (p: DiagnoseParams) =>
+  call<DiagnosisView>('diagnose', {
+    profileId: p.profileId,
+    pasted: p.pasted,
+    pageUrl: p.pageUrl,
+    kind: p.kind,
+    oauthUrl: blankToNull(p.oauthUrl),
+    entryUrl: blankToNull(p.entryUrl),
+    registerNonce: blankToNull(p.registerNonce),
+    registerTimestamp: blankToNull(p.registerTimestamp),
+  });

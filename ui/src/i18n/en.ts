@@ -1,5 +1,6 @@
 // English messages. zh.ts must have exactly the same keys (checked by vue-tsc through
 // the Messages type and by tests/i18n.test.ts). vue-i18n syntax: avoid raw @ and |.
+import { diagEn, logEn } from './features';
 const en = {
   nav: {
     profiles: 'Profiles',
@@ -301,6 +302,8 @@ const en = {
     kind: 'Kind',
     app: 'App',
   },
+  log: logEn,
+  diag: diagEn,
   settings: {
     appearance: 'Appearance',
     language: 'Language',

@@ -1,4 +1,5 @@
 // 中文文案（默认语言）。键必须与 en.ts 完全一致（Messages 类型 + tests/i18n.test.ts 检查）。
+import { diagZh, logZh } from './features';
 import type { Messages } from './en';
 
 const zh: Messages = {
@@ -302,6 +303,8 @@ const zh: Messages = {
     kind: '类型',
     app: '应用',
   },
+  log: logZh,
+  diag: diagZh,
   settings: {
     appearance: '外观',
     language: '语言',
