@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use wwdev_core::clock::{Clock, SharedClock, SystemClock};
+use wwdev_core::clock::{SharedClock, SystemClock};
 use wwdev_core::secret::Secret;
 
 use crate::dto::*;

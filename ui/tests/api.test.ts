@@ -45,7 +45,7 @@ describe('api wrapper maps arguments as the Rust commands expect', () => {
     [() => api.errcodesSearch('token'), 'errcodes_search', { query: 'token' }],
     [() => api.sandboxAdvanceClock(300), 'sandbox_advance_clock', { seconds: 300 }],
     [() => api.sandboxAuthorizeUrl('p1', ''), 'sandbox_authorize_url', { profileId: 'p1', userid: null }],
-    [() => api.sandboxSetFault({ path: '/cgi-bin/gettoken', kind: 'errcode', errcode: 60020, count: 1 }), 'sandbox_set_fault', { fault: { path: '/cgi-bin/gettoken', kind: 'errcode', errcode: 60020, count: 1 } }],
+    [() => api.sandboxSetFault({ path: '/cgi-bin/gettoken', kind: 'errcode', latency_ms: null, status: null, errcode: 60020, count: 1 }), 'sandbox_set_fault', { fault: { path: '/cgi-bin/gettoken', kind: 'errcode', latency_ms: null, status: null, errcode: 60020, count: 1 } }],
   ];
   test.each(cases)('%#: %s', async (fn, cmd, args) => {
     await fn();

@@ -23,9 +23,9 @@ describe('error formatting', () => {
     expect(toUiError(42)).toMatchObject({ kind: 'internal', message: '42' });
   });
   test('errorSummary adds the errcode once', () => {
-    expect(errorSummary({ kind: 'wecom', message: 'invalid code', errcode: 40029 })).toBe('invalid code (errcode 40029)');
-    expect(errorSummary({ kind: 'wecom', message: 'errcode 40029: invalid code', errcode: 40029 })).toBe('errcode 40029: invalid code');
-    expect(errorSummary({ kind: 'network', message: 'refused', errcode: null })).toBe('refused');
+    expect(errorSummary({ kind: 'wecom', message: 'invalid code', errcode: 40029, hint: null })).toBe('invalid code (errcode 40029)');
+    expect(errorSummary({ kind: 'wecom', message: 'errcode 40029: invalid code', errcode: 40029, hint: null })).toBe('errcode 40029: invalid code');
+    expect(errorSummary({ kind: 'network', message: 'refused', errcode: null, hint: null })).toBe('refused');
   });
   test('errcode deep link', () => {
     expect(errcodeHref(40029)).toBe('#/errcodes?code=40029');

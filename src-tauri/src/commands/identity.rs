@@ -32,10 +32,13 @@ pub async fn user_to_openid(state: State<'_, AppState>, profile_id: String, user
     to_openid(&state, &profile_id, &userid).await
 }
 
+fn json<T: serde::Serialize>(v: &Option<T>) -> Option<serde_json::Value> {
+    v.as_ref().and_then(|x| serde_json::to_value(x).ok())
+}
+
 pub async fn lookup(state: &AppState, profile_id: &str, input: &str) -> UiResult<crate::dto::IdentityReport> {
     let r = state.resolve(profile_id, "identity")?;
     let rep = wwdev_core::flows::identity_lookup(&r.client, r.cache, &r.key, r.secret()?, input).await;
-    let json = |v: &Option<_>| v.as_ref().and_then(|x| serde_json::to_value(x).ok());
     Ok(crate::dto::IdentityReport {
         code: rep.callback.as_ref().map(|c| c.code.clone()),
         state: rep.callback.as_ref().and_then(|c| c.state.clone()),
