@@ -329,6 +329,7 @@ pub(crate) mod tests {
     /// Starts a sandbox and its profile; returns (profile id, the app secret).
     pub(crate) async fn sandbox_profile(st: &AppState) -> (String, String) {
         let h = wwdev_sandbox::start(wwdev_sandbox::SandboxConfig::default()).await.unwrap();
+        let secret = h.seed().apps[0].secret.clone();
         st.attach_sandbox(h).unwrap();
         (st.sandbox_profile_id().unwrap(), secret)
     }
