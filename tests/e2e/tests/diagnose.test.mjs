@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, click, fill, invoke, launchApp, makeHome, screenshot, tid, waitForIpc } from '../lib/app.mjs';
+import { ROOT, click, fill, invoke, launchApp, makeHome, tid, waitForIpc } from '../lib/app.mjs';
+import { setText, shot } from '../lib/shot.mjs';
 
 const HAS_UI = fs.existsSync(path.join(ROOT, 'ui/package.json'));
 const sha1 = (s) => crypto.createHash('sha1').update(s).digest('hex');
@@ -19,6 +20,8 @@ async function setLook(b, locale, theme) {
       await b.waitUntil(async () => (await (await tid(b, 'app-root')).getAttribute(attrName)) === want, { timeout: 5000 });
     }
   }
+  // Let the theme transition finish before a screenshot.
+  await b.pause(600);
 }
 
 async function verdict(b, want) {
@@ -43,7 +46,7 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await b.execute(() => { window.location.hash = '#/diagnosis'; });
     await tid(b, 'screen-diagnosis').waitForDisplayed({ timeout: 15000 });
     await tid(b, 'diag-no-tickets').waitForDisplayed({ timeout: 10000 });
-    await screenshot(b, 'diag-no-tickets');
+    await shot(b, 'diag-no-tickets');
     await click(b, 'diag-fetch-tickets');
     await tid(b, 'diag-no-tickets').waitForDisplayed({ reverse: true, timeout: 15000 });
 
@@ -56,8 +59,8 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
     const wrong = sha1(`jsapi_ticket=${ticket}&noncestr=${nonce}&timestamp=${ts}&url=${page}`);
     const right = sha1(`jsapi_ticket=${ticket}&noncestr=${nonce}&timestamp=${ts}&url=${page.split('#')[0]}`);
 
-    await fill(b, 'diag-url', page);
-    await fill(b, 'diag-paste', `getConfigSignature :>> {timestamp: ${ts}, nonceStr: '${nonce}', signature: '${wrong}'}`);
+    await setText(b, 'diag-url', page);
+    await setText(b, 'diag-paste', `getConfigSignature :>> {timestamp: ${ts}, nonceStr: '${nonce}', signature: '${wrong}'}`);
     await verdict(b, 'false');
     const first = await b.$('[data-testid="diag-cause"]');
     await b.waitUntil(async () => (await first.getAttribute('data-cause-id')) === 'fragment_in_url', {
@@ -72,15 +75,24 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
 
     for (const [locale, theme] of [['zh', 'light'], ['en', 'dark'], ['en', 'light'], ['zh', 'dark']]) {
       await setLook(b, locale, theme);
-      await screenshot(b, `diag-fragment-${locale}-${theme}`);
+      await shot(b, `diag-fragment-${locale}-${theme}`);
+      if (locale === 'en') {
+        await (await tid(b, 'diag-fields')).scrollIntoView();
+        await shot(b, `diag-diff-${locale}-${theme}`);
+        await b.execute(() => window.scrollTo(0, 0));
+      }
     }
     await setLook(b, 'zh', 'light');
 
-    await fill(b, 'diag-paste', `{"timestamp": "${ts}", "nonceStr": "${nonce}", "signature": "${right}"}`);
-    await verdict(b, 'true');
-    await screenshot(b, 'diag-valid');
+    await setText(b, 'diag-paste', `{"timestamp": "${ts}", "nonceStr": "${nonce}", "signature": "${right}"}`);
+    try {
+      await verdict(b, 'true');
+    } finally {
+      await shot(b, 'diag-after-right');
+    }
+    await shot(b, 'diag-valid');
 
-    await fill(b, 'diag-paste', 'hello, this is not a signature');
+    await setText(b, 'diag-paste', 'hello, this is not a signature');
     await tid(b, 'diag-parse-error').waitForDisplayed({ timeout: 10000 });
   });
 });

@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ROOT, click, fill, filesContaining, invoke, launchApp, makeHome, screenshot, tid, waitForIpc, waitText,
+  ROOT, click, fill, filesContaining, invoke, launchApp, makeHome, tid, waitForIpc, waitText,
 } from '../lib/app.mjs';
+import { setText, shot } from '../lib/shot.mjs';
 
 const HAS_UI = fs.existsSync(path.join(ROOT, 'ui/package.json'));
 
@@ -33,10 +34,12 @@ async function waitRows(b, pred, msg) {
 /** Picks the n-th option (0-based) of a Naive UI select. */
 async function pickOption(b, id, index) {
   await click(b, id);
-  const opts = await b.$$('.n-base-select-option');
   await b.waitUntil(async () => (await b.$$('.n-base-select-option')).length > index, { timeout: 5000 });
-  await (await b.$$('.n-base-select-option'))[index].click();
-  void opts;
+  const opt = (await b.$$('.n-base-select-option'))[index];
+  await opt.waitForClickable({ timeout: 5000 });
+  // The menu fades in; a click during the animation can be intercepted.
+  await b.pause(300);
+  await opt.click();
 }
 
 async function setLook(b, locale, theme) {
@@ -47,6 +50,8 @@ async function setLook(b, locale, theme) {
       await b.waitUntil(async () => (await (await tid(b, 'app-root')).getAttribute(attrName)) === want, { timeout: 5000 });
     }
   }
+  // Let the theme transition finish before a screenshot.
+  await b.pause(600);
 }
 
 describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
@@ -90,13 +95,13 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await waitText(b, 'log-detail-errcode', /errcode [1-9]\d*/);
     // The single-use code was masked, so this call cannot be replayed.
     assert.equal(await (await tid(b, 'log-replay')).isEnabled(), false);
-    await screenshot(b, 'log-error-detail');
+    await shot(b, 'log-error-detail');
 
     // Full-text search.
     await click(b, 'log-filter-reset');
-    await fill(b, 'log-search', 'gettoken');
+    await setText(b, 'log-search', 'gettoken');
     await waitRows(b, (p) => p.length > 0 && p.every((x) => x === '/cgi-bin/gettoken'), 'search');
-    await fill(b, 'log-search', '');
+    await setText(b, 'log-search', '');
     await waitRows(b, (p) => p.includes('/cgi-bin/auth/getuserinfo'), 'search cleared');
   });
 
@@ -117,7 +122,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     const detail = await invoke(b, 'log_get', { id: Number(await (await b.$('[data-testid="log-row"]')).getAttribute('data-id')) });
     assert.equal(detail.item.feature, 'replay');
     assert.match(await invoke(b, 'log_curl', { id: idBefore }), /^curl .*get_api_domain_ip/s);
-    await screenshot(b, 'log-replay');
+    await shot(b, 'log-replay');
   });
 
   test('export holds the filtered set and no secret; screenshots; clear empties the log', async () => {
@@ -150,7 +155,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
       const first = await b.$('[data-testid="log-row"]');
       await first.click();
       await tid(b, 'log-detail').waitForDisplayed();
-      await screenshot(b, `log-${locale}-${theme}`);
+      await shot(b, `log-${locale}-${theme}`);
     }
     await setLook(b, 'zh', 'light');
 
@@ -158,6 +163,6 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await click(b, 'log-clear-confirm');
     await tid(b, 'log-empty').waitForDisplayed({ timeout: 10000 });
     assert.equal((await invoke(b, 'log_query', { filter, page: { before_id: null, limit: 10 } })).total, 0);
-    await screenshot(b, 'log-cleared');
+    await shot(b, 'log-cleared');
   });
 });
