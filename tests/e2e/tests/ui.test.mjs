@@ -87,7 +87,10 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
   test('console, error codes, domain check and sandbox screens', async () => {
     await open(b, '/console');
     await fill(b, 'console-path', '/cgi-bin/get_api_domain_ip');
+    assert.equal(await (await tid(b, 'console-path')).getValue(), '/cgi-bin/get_api_domain_ip');
     await click(b, 'console-send');
+    await b.waitUntil(async () => (await tid(b, 'console-status').isExisting()) || (await tid(b, 'console-error').isExisting()), { timeout: 15000 });
+    if (await tid(b, 'console-error').isExisting()) assert.fail(`console error: ${await (await tid(b, 'console-error')).getText()}`);
     await waitText(b, 'console-status', /200/);
     await screenshot(b, 'ui-console');
 
