@@ -67,11 +67,7 @@ pub fn redact_query(query: &[(String, String)]) -> Vec<(String, String)> {
     query
         .iter()
         .map(|(k, v)| {
-            let v = if is_sensitive_key(k) {
-                crate::secret::mask(v)
-            } else {
-                v.clone()
-            };
+            let v = if is_sensitive_key(k) { crate::secret::mask(v) } else { v.clone() };
             (k.clone(), v)
         })
         .collect()
@@ -120,9 +116,7 @@ pub fn redact_text(text: &str) -> String {
                 && !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             {
                 let value_end = rest[pat_len..]
-                    .find(|c: char| {
-                        matches!(c, '&' | '"' | '\'' | ' ' | '<' | '>' | '#' | '\n' | '\r')
-                    })
+                    .find(|c: char| matches!(c, '&' | '"' | '\'' | ' ' | '<' | '>' | '#' | '\n' | '\r'))
                     .map(|i| i + pat_len)
                     .unwrap_or(rest.len());
                 out.push_str(&rest[..pat_len]);
@@ -145,10 +139,7 @@ mod tests {
     #[test]
     fn query_tokens_are_masked() {
         let q = vec![
-            (
-                "access_token".to_string(),
-                "TOKENVALUE1234567890".to_string(),
-            ),
+            ("access_token".to_string(), "TOKENVALUE1234567890".to_string()),
             ("userid".to_string(), "zhangsan".to_string()),
         ];
         let r = redact_query(&q);

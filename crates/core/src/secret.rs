@@ -62,13 +62,7 @@ pub fn mask(value: &str) -> String {
     if n == 0 {
         return String::new();
     }
-    let keep = if n >= 16 {
-        4
-    } else if n >= 8 {
-        2
-    } else {
-        0
-    };
+    let keep = if n >= 16 { 4 } else if n >= 8 { 2 } else { 0 };
     let prefix: String = value.chars().take(keep).collect();
     format!("{prefix}***({n})")
 }

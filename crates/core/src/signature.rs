@@ -66,45 +66,27 @@ pub fn new_nonce() -> String {
 mod tests {
     use super::*;
 
-    const TICKET: &str =
-        "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg";
+    const TICKET: &str = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg";
 
     #[test]
     fn official_vector_with_query() {
-        let s = sign(
-            TICKET,
-            "Wm3WZYTPz0wzccnW",
-            "1414587457",
-            "http://mp.weixin.qq.com?params=value",
-        );
+        let s = sign(TICKET, "Wm3WZYTPz0wzccnW", "1414587457", "http://mp.weixin.qq.com?params=value");
         assert_eq!(s.signature, "0f9de62fce790f9a083d5c99e95740ceb90c27ed");
         assert_eq!(
             s.string1,
-            format!(
-                "jsapi_ticket={TICKET}&noncestr=Wm3WZYTPz0wzccnW&timestamp=1414587457&url=http://mp.weixin.qq.com?params=value"
-            )
+            format!("jsapi_ticket={TICKET}&noncestr=Wm3WZYTPz0wzccnW&timestamp=1414587457&url=http://mp.weixin.qq.com?params=value")
         );
     }
 
     #[test]
     fn official_vector_bare() {
-        let s = sign(
-            TICKET,
-            "Wm3WZYTPz0wzccnW",
-            "1414587457",
-            "http://mp.weixin.qq.com",
-        );
+        let s = sign(TICKET, "Wm3WZYTPz0wzccnW", "1414587457", "http://mp.weixin.qq.com");
         assert_eq!(s.signature, "f4d90daf4b3bca3078ab155816175ba34c443a7b");
     }
 
     #[test]
     fn fragment_is_stripped_and_reported() {
-        let s = sign(
-            TICKET,
-            "Wm3WZYTPz0wzccnW",
-            "1414587457",
-            "http://mp.weixin.qq.com#/home?x=1",
-        );
+        let s = sign(TICKET, "Wm3WZYTPz0wzccnW", "1414587457", "http://mp.weixin.qq.com#/home?x=1");
         assert_eq!(s.signature, "f4d90daf4b3bca3078ab155816175ba34c443a7b");
         assert_eq!(s.stripped_fragment.as_deref(), Some("#/home?x=1"));
     }
