@@ -3,7 +3,9 @@
 //! Exit codes: 0 ok, 1 WeCom returned an errcode, 2 bad input, 3 network/HTTP failure.
 
 mod commands;
+mod diagnose_cmd;
 mod output;
+mod signer_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
@@ -76,6 +78,10 @@ pub enum Command {
     DomainCheck(commands::DomainCheckArgs),
     /// Run the WeCom sandbox (a local simulator) until interrupted.
     Sandbox(commands::SandboxArgs),
+    /// Say why a JS-SDK signature fails: paste what the page used on stdin.
+    Diagnose(diagnose_cmd::DiagnoseArgs),
+    /// Serve JS-SDK signatures to your pages from 127.0.0.1 until interrupted.
+    SignServer(signer_cmd::SignServerArgs),
 }
 
 fn main() -> ExitCode {
