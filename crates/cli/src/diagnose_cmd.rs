@@ -175,7 +175,11 @@ pub async fn run(ctx: Ctx, a: DiagnoseArgs) -> Result<()> {
     }
 
     let now = SystemClock.now();
-    let profile = format!("{}/{}", ctx.g.corpid.as_deref().unwrap_or("-"), ctx.g.agentid.as_deref().unwrap_or("-"));
+    let profile = if given {
+        "command line".to_owned()
+    } else {
+        format!("{}/{}", ctx.g.corpid.as_deref().unwrap_or("-"), ctx.g.agentid.as_deref().unwrap_or("-"))
+    };
     let tickets = match &secret {
         None => {
             let mut t = given_tickets(TicketKind::Corp, &a.tickets, now, &profile);
