@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use wwdev_core::cache::{CredentialKey, TokenCache};
 use wwdev_core::client::{ClientConfig, WeComClient};
-use wwdev_core::clock::{Clock, ManualClock};
+use wwdev_core::clock::ManualClock;
 use wwdev_core::secret::Secret;
 use wwdev_core::signature;
 use wwdev_sandbox::{SandboxConfig, SandboxHandle, TOKEN_TTL};
@@ -58,16 +58,17 @@ struct RunResult {
     cache_lookups: usize,
 }
 
-/// One run: a fresh cache and a reset sandbox; when `advance_midway`, the task that
-/// signs URL number URLS/2 moves the sandbox clock past expiry.
-async fn run(b: &Arc<Bench>, advance_midway: bool) -> RunResult {
+/// One run: a fresh cache and a reset sandbox; the task that takes URL number `i`
+/// of an `(i, seconds)` entry of `advances` moves the sandbox clock by `seconds`.
+async fn run(b: &Arc<Bench>, advances: &[(usize, i64)]) -> RunResult {
+    let advances: Arc<BTreeMap<usize, i64>> = Arc::new(advances.iter().copied().collect());
     b.admin(reqwest::Method::POST, "reset", Some(json!({}))).await;
     let cache = Arc::new(TokenCache::new(b.sb.clock()));
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for t in 0..TASKS {
-        let (b, cache, next) = (b.clone(), cache.clone(), next.clone());
+        let (b, cache, next, advances) = (b.clone(), cache.clone(), next.clone(), advances.clone());
         tasks.spawn(async move {
             let mut lookups = 0usize;
             let mut last = None;
@@ -76,19 +77,23 @@ async fn run(b: &Arc<Bench>, advance_midway: bool) -> RunResult {
                 if i >= URLS {
                     break;
                 }
-                if advance_midway && i == URLS / 2 {
-                    b.admin(reqwest::Method::POST, "clock/advance", Some(json!({"seconds": TOKEN_TTL + 1}))).await;
+                if let Some(&seconds) = advances.get(&i) {
+                    b.admin(reqwest::Method::POST, "clock/advance", Some(json!({"seconds": seconds}))).await;
                 }
                 let corp = cache.jsapi_ticket(&b.client, &b.key, &b.secret, false).await.expect("corp ticket");
                 let agent = cache.agent_ticket(&b.client, &b.key, &b.secret, false).await.expect("agent ticket");
                 lookups += 2;
                 let url = format!("http://localhost:5173/page/{i}?task={t}#/route");
                 let ts = cache.now().to_string();
+                let fresh_until = corp.expires_at.min(agent.expires_at);
                 let nonce = signature::new_nonce();
                 let cfg = signature::sign(corp.value.expose(), &nonce, &ts, &url);
                 let agc = signature::sign(agent.value.expose(), &nonce, &ts, &url);
                 std::hint::black_box((&cfg.signature, &agc.signature));
-                last = Some((url, ts, nonce, cfg.signature, agc.signature));
+                last = Some((fresh_until, (url, ts, nonce, cfg.signature, agc.signature)));
+                // Cache hits never suspend; yield so the 8 tasks really interleave
+                // instead of two of them doing all the work on the 2 worker threads.
+                tokio::task::yield_now().await;
             }
             (lookups, last)
         });
@@ -104,8 +109,13 @@ async fn run(b: &Arc<Bench>, advance_midway: bool) -> RunResult {
     let calls = b.upstream_calls().await;
 
     // The figures only mean something if the signatures are right: have the sandbox
-    // verify the last signature of every task, as the WeCom client would.
-    for (url, ts, nonce, cfg, agc) in samples {
+    // verify the last signature of every task, as the WeCom client would. One made
+    // with a ticket from before a clock advance is rightly stale now, so only
+    // signatures made with current tickets are checked.
+    let now = b.sb.clock().now();
+    let current: Vec<_> = samples.into_iter().filter(|(until, _)| *until > now).map(|(_, s)| s).collect();
+    assert!(!current.is_empty(), "no task signed anything in the current window");
+    for (url, ts, nonce, cfg, agc) in current {
         for (kind, sig, agentid) in [("config", cfg, None), ("agentConfig", agc, Some(b.agentid))] {
             let r = b
                 .http
@@ -145,6 +155,10 @@ fn report(title: &str, r: &RunResult, windows: u64) {
     println!("  one per window      : {}", if ok { "yes" } else { "NO" });
 }
 
+fn cache_margin() -> i64 {
+    wwdev_core::cache::DEFAULT_REFRESH_MARGIN
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     rt.block_on(async {
@@ -163,9 +177,16 @@ fn main() {
         let b = Arc::new(Bench { secret: Secret::new(app.secret.clone()), agentid: app.agentid, sb, http, client, key });
         println!("sign_throughput: sandbox at {} (clock starts at {})", b.sb.base_url(), b.sb.clock().now());
 
-        let r = run(&b, false).await;
+        let r = run(&b, &[]).await;
         report("run 1: one validity window", &r, 1);
-        let r = run(&b, true).await;
+        let r = run(&b, &[(URLS / 2, TOKEN_TTL + 1)]).await;
         report("run 2: sandbox clock advanced past expiry after 5,000 URLs", &r, 2);
+        // Time moving steadily through the cache's refresh-ahead margin (300 s before
+        // expiry) into the next window, in 10 s steps, as wall time would.
+        let margin = cache_margin();
+        let mut walk = vec![(2_000, TOKEN_TTL - margin)];
+        walk.extend((1..=margin / 10).map(|k| (2_000 + k as usize * 200, 10)));
+        let r = run(&b, &walk).await;
+        report("run 3: clock walked through the refresh-ahead margin into the next window", &r, 2);
     });
 }

@@ -757,3 +757,24 @@ async fn request_records_hold_no_secrets() {
     assert!(get.query.iter().any(|(k, v)| k == "access_token" && v.contains("***")));
     assert!(get.response_body.as_deref().unwrap().contains("赵六"));
 }
+
+/// Walking the clock second by second through the refresh-ahead margin into the
+/// next window should cost at most three fetches of each credential: the first,
+/// one early attempt in the margin, and the new one at expiry. Today it costs ten:
+/// the sandbox (like WeCom) answers the same ticket with the *remaining* lifetime,
+/// and the cache then refreshes again at half of that, and half again.
+#[tokio::test]
+#[ignore = "known issue in wwdev-core cache: refresh-ahead cascade when upstream re-issues the same value"]
+async fn refresh_ahead_margin_costs_one_early_fetch() {
+    let e = env().await;
+    let (key, secret) = (e.key(H5), e.secret(H5));
+    e.cache.jsapi_ticket(&e.client, &key, &secret, false).await.unwrap();
+    e.advance(TTL - e.cache.refresh_margin()).await;
+    for _ in 0..=e.cache.refresh_margin() {
+        e.cache.jsapi_ticket(&e.client, &key, &secret, false).await.unwrap();
+        e.advance(1).await;
+    }
+    let calls = e.calls().await;
+    assert!(calls["/cgi-bin/gettoken"] <= 3, "{calls:?}");
+    assert!(calls["/cgi-bin/get_jsapi_ticket"] <= 3, "{calls:?}");
+}
