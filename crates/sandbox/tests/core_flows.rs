@@ -760,7 +760,7 @@ async fn request_records_hold_no_secrets() {
 
 /// Walking the clock second by second through the refresh-ahead margin into the
 /// next window should cost at most three fetches of each credential: the first,
-/// one early attempt in the margin, and the new one at expiry. Today it costs ten:
+/// one early attempt in the margin, and the new one at expiry. Today it costs eleven:
 /// the sandbox (like WeCom) answers the same ticket with the *remaining* lifetime,
 /// and the cache then refreshes again at half of that, and half again.
 #[tokio::test]
