@@ -759,12 +759,11 @@ async fn request_records_hold_no_secrets() {
 }
 
 /// Walking the clock second by second through the refresh-ahead margin into the
-/// next window should cost at most three fetches of each credential: the first,
-/// one early attempt in the margin, and the new one at expiry. Today it costs eleven:
-/// the sandbox (like WeCom) answers the same ticket with the *remaining* lifetime,
-/// and the cache then refreshes again at half of that, and half again.
+/// next window costs at most three fetches of each credential: the first, one early
+/// attempt in the margin, and the new one at expiry. The sandbox (like WeCom) answers
+/// the early attempt with the same ticket and the *remaining* lifetime; the cache must
+/// not keep refreshing at half of that, and half again.
 #[tokio::test]
-#[ignore = "known issue in wwdev-core cache: refresh-ahead cascade when upstream re-issues the same value"]
 async fn refresh_ahead_margin_costs_one_early_fetch() {
     let e = env().await;
     let (key, secret) = (e.key(H5), e.secret(H5));
