@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Time-to-ready and peak memory of an app that exits by itself once ready.
+
+Usage: measure.py [--runs N] [--label NAME] -- CMD [ARGS...]
+
+Time-to-ready is wall time from spawn to exit (the app exits right after its first
+screen is ready). Peak memory is the highest sum of RSS over the whole process tree
+(the app plus WebKit's web/network processes), sampled from /proc every 5 ms.
+Prints one JSON object with the median and every run.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def children_map():
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The comm field may contain spaces; ppid is the 2nd field after the last ')'.
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(d))
+    return kids
+
+
+def tree_rss(root):
+    kids = children_map()
+    total, stack, seen = 0, [root], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * PAGE
+        except OSError:
+            pass
+        stack.extend(kids.get(pid, []))
+    return total, len(seen)
+
+
+def one_run(cmd, env, timeout):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    peak, procs = 0, 0
+    while p.poll() is None:
+        rss, n = tree_rss(p.pid)
+        if rss > peak:
+            peak, procs = rss, n
+        if time.perf_counter() - t0 > timeout:
+            os.killpg(p.pid, 9)
+            raise SystemExit(f"{cmd[0]} did not exit within {timeout}s")
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - t0
+    err = p.stderr.read().decode(errors="replace")
+    if p.returncode != 0:
+        raise SystemExit(f"{cmd[0]} exited {p.returncode}:\n{err[-2000:]}")
+    # WebKit helpers may outlive the app by a moment; make sure none are left behind.
+    try:
+        os.killpg(p.pid, 9)
+    except ProcessLookupError:
+        pass
+    return elapsed, peak, procs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--label", default="app")
+    ap.add_argument("--timeout", type=float, default=90)
+    ap.add_argument("cmd", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
+    if not cmd:
+        ap.error("no command")
+    runs = []
+    for i in range(a.runs + 1):
+        r = one_run(cmd, dict(os.environ), a.timeout)
+        if i > 0:  # the first run warms the page cache and is discarded
+            runs.append(r)
+    out = {
+        "label": a.label,
+        "ready_ms_median": round(statistics.median(r[0] for r in runs) * 1000, 1),
+        "peak_rss_mib_median": round(statistics.median(r[1] for r in runs) / 2**20, 1),
+        "processes_at_peak": max(r[2] for r in runs),
+        "runs": [{"ready_ms": round(r[0] * 1000, 1), "peak_rss_mib": round(r[1] / 2**20, 1)} for r in runs],
+    }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

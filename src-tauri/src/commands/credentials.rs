@@ -1,0 +1,132 @@
+use tauri::State;
+use wwdev_core::cache::{self, Cached, EntryInfo};
+
+use crate::dto::{CachedView, CredentialsView, RevealWhat, TicketHistoryItem, TicketKind};
+use crate::error::{UiError, UiResult};
+use crate::state::AppState;
+
+fn core_kind(k: TicketKind) -> cache::TicketKind {
+    match k {
+        TicketKind::Corp => cache::TicketKind::Corp,
+        TicketKind::Agent => cache::TicketKind::Agent,
+    }
+}
+
+fn from_entry(e: &EntryInfo, now: i64) -> CachedView {
+    CachedView {
+        masked: e.value.masked(),
+        fetched_at: e.fetched_at,
+        expires_at: e.expires_at,
+        refresh_at: e.refresh_at,
+        from_cache: true,
+        now,
+    }
+}
+
+fn from_cached(c: &Cached, refresh_margin: i64, now: i64) -> CachedView {
+    CachedView {
+        masked: c.value.masked(),
+        fetched_at: c.fetched_at,
+        expires_at: c.expires_at,
+        refresh_at: c.expires_at - refresh_margin,
+        from_cache: c.from_cache,
+        now,
+    }
+}
+
+pub fn snapshot(state: &AppState, profile_id: &str) -> UiResult<CredentialsView> {
+    let r = state.resolve(profile_id, "token")?;
+    let s = r.cache.snapshot(&r.key);
+    Ok(CredentialsView {
+        now: s.now,
+        token: s.token.as_ref().map(|e| from_entry(e, s.now)),
+        corp_ticket: s.corp_ticket.as_ref().map(|e| from_entry(e, s.now)),
+        agent_ticket: s.agent_ticket.as_ref().map(|e| from_entry(e, s.now)),
+        corp_fetches_last_hour: s.corp_fetches_last_hour as u32,
+        agent_fetches_last_hour: s.agent_fetches_last_hour as u32,
+        corp_limit_per_hour: cache::CORP_TICKET_LIMIT_PER_HOUR as u32,
+        agent_limit_per_hour: cache::AGENT_TICKET_LIMIT_PER_HOUR as u32,
+    })
+}
+
+pub async fn token(state: &AppState, profile_id: &str, force: bool) -> UiResult<CachedView> {
+    let r = state.resolve(profile_id, "token")?;
+    let c = r.cache.access_token(&r.client, &r.key, r.secret()?, force).await?;
+    Ok(from_cached(&c, r.cache.refresh_margin(), r.cache.now()))
+}
+
+pub async fn ticket(state: &AppState, profile_id: &str, kind: TicketKind, force: bool) -> UiResult<CachedView> {
+    let r = state.resolve(profile_id, "ticket")?;
+    let c = r.cache.ticket(&r.client, &r.key, r.secret()?, core_kind(kind), force).await?;
+    Ok(from_cached(&c, r.cache.refresh_margin(), r.cache.now()))
+}
+
+pub fn history(state: &AppState, profile_id: &str, kind: TicketKind) -> UiResult<Vec<TicketHistoryItem>> {
+    let r = state.resolve(profile_id, "ticket")?;
+    let snap = r.cache.snapshot(&r.key);
+    let current = match kind {
+        TicketKind::Corp => snap.corp_ticket,
+        TicketKind::Agent => snap.agent_ticket,
+    };
+    let mut items: Vec<TicketHistoryItem> = r
+        .cache
+        .history(&r.key, core_kind(kind))
+        .into_iter()
+        .map(|t| TicketHistoryItem {
+            masked: t.value.masked(),
+            fetched_at: t.fetched_at,
+            expires_at: t.expires_at,
+            is_current: current.as_ref().is_some_and(|c| c.value == t.value),
+        })
+        .collect();
+    items.reverse(); // newest first
+    Ok(items)
+}
+
+pub fn reveal(state: &AppState, profile_id: &str, what: RevealWhat) -> UiResult<String> {
+    let r = state.resolve(profile_id, "reveal")?;
+    let snap = r.cache.snapshot(&r.key);
+    let entry = match what {
+        RevealWhat::Token => snap.token,
+        RevealWhat::CorpTicket => snap.corp_ticket,
+        RevealWhat::AgentTicket => snap.agent_ticket,
+    };
+    entry.map(|e| e.value.expose().to_owned()).ok_or_else(|| {
+        UiError::not_found("Nothing cached to reveal.").with_hint("Fetch it first, then reveal it.")
+    })
+}
+
+#[tauri::command]
+pub async fn credentials_snapshot(state: State<'_, AppState>, profile_id: String) -> UiResult<CredentialsView> {
+    snapshot(&state, &profile_id)
+}
+
+#[tauri::command]
+pub async fn token_fetch(state: State<'_, AppState>, profile_id: String, force: bool) -> UiResult<CachedView> {
+    token(&state, &profile_id, force).await
+}
+
+#[tauri::command]
+pub async fn ticket_fetch(
+    state: State<'_, AppState>,
+    profile_id: String,
+    kind: TicketKind,
+    force: bool,
+) -> UiResult<CachedView> {
+    ticket(&state, &profile_id, kind, force).await
+}
+
+#[tauri::command]
+pub async fn ticket_history(
+    state: State<'_, AppState>,
+    profile_id: String,
+    kind: TicketKind,
+) -> UiResult<Vec<TicketHistoryItem>> {
+    history(&state, &profile_id, kind)
+}
+
+/// Returns one real value, on an explicit user action only.
+#[tauri::command]
+pub async fn secret_reveal(state: State<'_, AppState>, profile_id: String, what: RevealWhat) -> UiResult<String> {
+    reveal(&state, &profile_id, what)
+}

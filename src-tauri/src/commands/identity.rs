@@ -1,0 +1,65 @@
+use tauri::State;
+
+use crate::error::UiResult;
+use crate::state::AppState;
+
+pub async fn get_user(state: &AppState, profile_id: &str, userid: &str) -> UiResult<serde_json::Value> {
+    let r = state.resolve(profile_id, "identity")?;
+    let token = r.cache.access_token(&r.client, &r.key, r.secret()?, false).await?;
+    let user = r.client.user_get(&token.value, userid.trim()).await.inspect_err(|e| {
+        r.cache.note_error(&r.key, e);
+    })?;
+    serde_json::to_value(user).map_err(|e| crate::error::UiError::internal(e.to_string()))
+}
+
+pub async fn to_openid(state: &AppState, profile_id: &str, userid: &str) -> UiResult<String> {
+    let r = state.resolve(profile_id, "identity")?;
+    let token = r.cache.access_token(&r.client, &r.key, r.secret()?, false).await?;
+    Ok(r.client.convert_to_openid(&token.value, userid.trim()).await.inspect_err(|e| {
+        r.cache.note_error(&r.key, e);
+    })?)
+}
+
+/// `user/get`: member details by userid.
+#[tauri::command]
+pub async fn user_get(state: State<'_, AppState>, profile_id: String, userid: String) -> UiResult<serde_json::Value> {
+    get_user(&state, &profile_id, &userid).await
+}
+
+/// `user/convert_to_openid`.
+#[tauri::command]
+pub async fn user_to_openid(state: State<'_, AppState>, profile_id: String, userid: String) -> UiResult<String> {
+    to_openid(&state, &profile_id, &userid).await
+}
+
+fn json<T: serde::Serialize>(v: &Option<T>) -> Option<serde_json::Value> {
+    v.as_ref().and_then(|x| serde_json::to_value(x).ok())
+}
+
+pub async fn lookup(state: &AppState, profile_id: &str, input: &str) -> UiResult<crate::dto::IdentityReport> {
+    let r = state.resolve(profile_id, "identity")?;
+    let rep = wwdev_core::flows::identity_lookup(&r.client, r.cache, &r.key, r.secret()?, input).await;
+    Ok(crate::dto::IdentityReport {
+        code: rep.callback.as_ref().map(|c| c.code.clone()),
+        state: rep.callback.as_ref().and_then(|c| c.state.clone()),
+        userinfo: json(&rep.userinfo),
+        user: json(&rep.user),
+        detail: json(&rep.detail),
+        steps: rep
+            .steps
+            .into_iter()
+            .map(|s| crate::dto::Step { name: s.name, ok: s.ok, error: s.error.map(Into::into) })
+            .collect(),
+        summary: rep.explanation,
+    })
+}
+
+/// Code or callback URL → getuserinfo → user/get → getuserdetail; every step reported.
+#[tauri::command]
+pub async fn identity_lookup(
+    state: State<'_, AppState>,
+    profile_id: String,
+    input: String,
+) -> UiResult<crate::dto::IdentityReport> {
+    lookup(&state, &profile_id, &input).await
+}

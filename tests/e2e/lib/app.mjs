@@ -1,0 +1,228 @@
+// Launches the real wwdev app through tauri-driver (WebKitWebDriver underneath) and
+// gives tests a WebdriverIO browser plus helpers keyed on data-testid.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { remote } from 'webdriverio';
+import assert from 'node:assert/strict';
+
+export const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const APP_BIN = process.env.WWDEV_APP_BIN ?? path.join(ROOT, 'src-tauri/target/debug/wwdev-app');
+export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+export const KEYRING_SERVICE = 'dev.wwdev.app';
+
+/** A fresh XDG data/config home for one app "installation". */
+export function makeHome(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `wwdev-e2e-${name}-`));
+  const home = { dir, data: path.join(dir, 'data'), config: path.join(dir, 'config'), cache: path.join(dir, 'cache') };
+  for (const d of [home.data, home.config, home.cache]) fs.mkdirSync(d, { recursive: true });
+  return home;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, log, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited (${child.exitCode}):\n${log()}`);
+    const ok = await new Promise((res) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.end(); res(true); });
+      s.on('error', () => res(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on ${port}:\n${log()}`);
+}
+
+/**
+ * Starts tauri-driver in its own process group and opens a WebDriver session on the app.
+ * Returns { browser, home, close() }; close() ends the session and kills the whole group.
+ */
+export async function launchApp(home, { args = [], env = {} } = {}) {
+  if (!fs.existsSync(APP_BIN)) throw new Error(`app binary missing: ${APP_BIN} (run tests/e2e/run.sh)`);
+  const port = await freePort();
+  const nativePort = await freePort();
+  let out = '';
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    detached: true, // own process group: killing -pid takes WebKitWebDriver and the app with it
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      XDG_DATA_HOME: home.data,
+      XDG_CONFIG_HOME: home.config,
+      XDG_CACHE_HOME: home.cache,
+      WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+      ...env,
+    },
+  });
+  driver.stdout.on('data', (d) => { out += d; });
+  driver.stderr.on('data', (d) => { out += d; });
+  const kill = async () => {
+    for (const sig of ['SIGTERM', 'SIGKILL']) {
+      try { process.kill(-driver.pid, sig); } catch { return; }
+      for (let i = 0; i < 30 && driver.exitCode === null && driver.signalCode === null; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  try {
+    await waitForPort(port, driver, () => out);
+    const browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'error',
+      connectionRetryCount: 0,
+      // WebKitWebDriver occasionally never answers a first screenshot; do not wait 2 min.
+      connectionRetryTimeout: 30000,
+      waitforTimeout: 15000,
+      capabilities: {
+        'wdio:enforceWebDriverClassic': true,
+        'tauri:options': { application: APP_BIN, args },
+      },
+    });
+    return {
+      browser,
+      home,
+      driverLog: () => out,
+      async close() {
+        try { await browser.deleteSession(); } catch { /* app may be gone already */ }
+        await kill();
+      },
+    };
+  } catch (e) {
+    await kill();
+    throw e;
+  }
+}
+
+/** Element by data-testid. */
+export function tid(browser, id) {
+  return browser.$(`[data-testid="${id}"]`);
+}
+
+export async function screenshot(browser, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  // WebKitWebDriver sometimes leaves the first screenshot of a session unanswered;
+  // a second attempt succeeds. A missing picture is reported, not a test failure.
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await browser.saveScreenshot(file);
+      return;
+    } catch (e) {
+      if (attempt === 2) console.warn(`screenshot ${name} failed: ${e.message}`);
+    }
+  }
+}
+
+/**
+ * Replaces an input's value. The id sits on the native <input>/<textarea> (Naive UI
+ * input-props). Typing into a pre-filled field appends under WebKitWebDriver, so the
+ * old value is cleared through the native setter + an input event (what Vue listens
+ * to), then the new value is typed as real keystrokes and checked.
+ */
+export async function fill(browser, id, value) {
+  const el = await tid(browser, id);
+  await el.waitForEnabled();
+  await el.click();
+  const setNative = (e, v) => {
+    const proto = e.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, 'value').set.call(e, v);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  await browser.execute(setNative, el, '');
+  if (value) await el.addValue(value);
+  if ((await el.getValue()) !== value) await browser.execute(setNative, el, value);
+  assert.equal(await el.getValue(), value, `could not fill ${id}`);
+}
+
+export async function click(browser, id) {
+  const el = await tid(browser, id);
+  await el.waitForClickable();
+  await el.click();
+}
+
+export async function textOf(browser, id) {
+  const el = await tid(browser, id);
+  await el.waitForDisplayed();
+  return (await el.getText()).trim();
+}
+
+/** Waits until the element with this test id shows text matching `re`; returns it. */
+export async function waitText(browser, id, re, timeout = 15000) {
+  let last = '';
+  await browser.waitUntil(async () => {
+    const el = await tid(browser, id);
+    if (!(await el.isExisting())) return false;
+    last = (await el.getText()).trim();
+    return re.test(last);
+  }, { timeout, timeoutMsg: `[data-testid="${id}"] never matched ${re}; last text: ${JSON.stringify(last)}` });
+  return last;
+}
+
+/** All files under dir whose bytes contain needle. */
+export function filesContaining(dir, needle) {
+  const hits = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && fs.readFileSync(p).includes(needle)) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+/** The secrets this app stored in the (test session's) Secret Service. */
+export function keyringSecrets() {
+  try {
+    const out = execFileSync('secret-tool', ['search', '--all', '--unlock', 'service', KEYRING_SERVICE], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return [...out.matchAll(/^secret = (.*)$/gm)].map((m) => m[1]);
+  } catch {
+    return [];
+  }
+}
+
+/** Waits until the page has loaded and Tauri's IPC bridge is there. */
+export async function waitForIpc(browser, timeout = 30000) {
+  await browser.waitUntil(
+    async () => browser.execute(() => document.readyState === 'complete' && !!window.__TAURI_INTERNALS__),
+    { timeout, timeoutMsg: 'the app page never loaded' },
+  );
+}
+
+/**
+ * Calls an app command from inside the page, exactly as the UI does (same ACL, same
+ * serialisation). Rejections throw an Error whose `.ui` is the UiError.
+ */
+export async function invoke(browser, cmd, args = {}) {
+  const r = await browser.executeAsync((cmd, args, done) => {
+    window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+      (v) => done({ ok: true, v }),
+      (e) => done({ ok: false, e }),
+    );
+  }, cmd, args);
+  if (!r.ok) {
+    const err = new Error(`${cmd} failed: ${JSON.stringify(r.e)}`);
+    err.ui = r.e;
+    throw err;
+  }
+  return r.v;
+}

@@ -1,0 +1,66 @@
+// App-wide state shared by every screen: app info, settings, profiles and the active
+// profile. A plain reactive object is enough here (no cross-store logic to justify Pinia).
+import { computed, reactive } from 'vue';
+import * as api from './api';
+import type { AppInfo, ProfileView, Settings, UiError } from './api/types';
+import { toUiError } from './lib/errors';
+
+export const DEFAULT_SETTINGS: Settings = {
+  language: 'system',
+  theme: 'system',
+  proxy: null,
+  timeout_secs: 15,
+  log_max_entries: 100000,
+  log_max_days: 30,
+};
+
+export const store = reactive({
+  info: null as AppInfo | null,
+  settings: { ...DEFAULT_SETTINGS } as Settings,
+  profiles: [] as ProfileView[],
+  activeId: null as string | null,
+  loadError: null as UiError | null,
+  loaded: false,
+});
+
+export const activeProfile = computed<ProfileView | null>(
+  () => store.profiles.find((p) => p.id === store.activeId) ?? store.profiles[0] ?? null,
+);
+
+export async function loadAll(): Promise<void> {
+  try {
+    const [info, settings, list] = await Promise.all([api.appInfo(), api.settingsGet(), api.profilesList()]);
+    store.info = info;
+    store.settings = settings;
+    store.profiles = list.profiles;
+    store.activeId = list.active_id;
+    store.loadError = null;
+  } catch (e) {
+    store.loadError = toUiError(e);
+  } finally {
+    store.loaded = true;
+  }
+}
+
+export async function refreshProfiles(): Promise<void> {
+  const list = await api.profilesList();
+  store.profiles = list.profiles;
+  store.activeId = list.active_id;
+}
+
+export async function setActiveProfile(id: string): Promise<void> {
+  await api.profileSetActive(id);
+  store.activeId = id;
+}
+
+export async function updateSettings(patch: Partial<Settings>): Promise<void> {
+  const next = { ...store.settings, ...patch };
+  const before = store.settings;
+  store.settings = next; // apply at once so language/theme switch without a round trip
+  try {
+    store.settings = await api.settingsSet(next);
+  } catch (e) {
+    store.settings = before;
+    throw toUiError(e);
+  }
+}
