@@ -2,14 +2,14 @@
 # Builds and launches the wwdev desktop app. On first start it creates the "Sandbox"
 # profile pointing at the embedded WeCom simulator, so it works with no credentials.
 #   scripts/run.sh            release build, then run
-#   scripts/run.sh --dev      `cargo tauri dev` with the Vite dev server (hot reload)
+#   scripts/run.sh --dev      `"$ROOT/ui/node_modules/.bin/tauri" dev` with the Vite dev server (hot reload)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"
 export PATH="$HOME/.cargo/bin:$PATH"
 cd "$ROOT/src-tauri"   # the tauri CLI resolves ../ui relative to here
 if [ "${1:-}" = "--dev" ]; then
-  exec cargo tauri dev
+  exec "$ROOT/ui/node_modules/.bin/tauri" dev
 fi
-cargo tauri build --no-bundle
+"$ROOT/ui/node_modules/.bin/tauri" build --no-bundle
 exec "$ROOT/src-tauri/target/release/wwdev-app" "$@"

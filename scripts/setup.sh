@@ -33,10 +33,8 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
-if ! cargo tauri --version >/dev/null 2>&1; then
-  say "cargo install tauri-cli (a few minutes)"
-  cargo install tauri-cli --version '^2' --locked
-fi
+# The Tauri CLI comes prebuilt from npm (ui's devDependency @tauri-apps/cli), which
+# takes seconds where `cargo install tauri-cli` compiles for many minutes.
 if ! command -v tauri-driver >/dev/null 2>&1; then
   say "cargo install tauri-driver"
   cargo install tauri-driver --locked

@@ -11,7 +11,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 TARGET="$ROOT/src-tauri/target"   # shared, so the bare app reuses compiled tauri crates
 
 echo "[bench] building wwdev (release)"
-(cd "$ROOT/src-tauri" && cargo tauri build --no-bundle >/dev/null)
+(cd "$ROOT/src-tauri" && "$ROOT/ui/node_modules/.bin/tauri" build --no-bundle >/dev/null)
 echo "[bench] building the bare Tauri app (release)"
 cp "$ROOT/src-tauri/Cargo.lock" "$HERE/bare/Cargo.lock" 2>/dev/null || true
 (cd "$HERE/bare" && CARGO_TARGET_DIR="$TARGET" cargo build --release --quiet)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the end-to-end suite against the real app:
-#   build (cargo tauri build --debug --no-bundle) -> Xvfb -> private D-Bus session with an
+#   build ("$ROOT/ui/node_modules/.bin/tauri" build --debug --no-bundle) -> Xvfb -> private D-Bus session with an
 #   unlocked gnome-keyring -> node --test driving the app over WebDriver (tauri-driver).
 # Env: WWDEV_E2E_SKIP_BUILD=1 reuses the existing binary; extra args go to `node --test`.
 set -euo pipefail
@@ -11,11 +11,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if [ "${WWDEV_E2E_SKIP_BUILD:-}" != "1" ]; then
   echo "[e2e] building the app (debug, embedded assets)"
   if [ -f "$ROOT/ui/package.json" ]; then
-    (cd "$ROOT/src-tauri" && cargo tauri build --debug --no-bundle)
+    (cd "$ROOT/src-tauri" && "$ROOT/ui/node_modules/.bin/tauri" build --debug --no-bundle)
   else
     # No UI yet: embed the shell fixture page instead, so the Rust shell is still tested.
     echo "[e2e] ui/ is missing: embedding tests/e2e/fixture"
-    (cd "$ROOT/src-tauri" && cargo tauri build --debug --no-bundle \
+    (cd "$ROOT/src-tauri" && "$ROOT/ui/node_modules/.bin/tauri" build --debug --no-bundle \
       --config '{"build":{"frontendDist":"../tests/e2e/fixture","beforeBuildCommand":""}}')
   fi
 fi

@@ -19,7 +19,7 @@ type Result<T> = std::result::Result<T, CoreError>;
 
 /// Exit with the code of `err` when the result was already printed (as one JSON
 /// document that holds the error), so `--json` output stays a single document.
-fn exit_printed(err: CoreError) -> ! {
+pub(crate) fn exit_printed(err: CoreError) -> ! {
     std::process::exit(err.exit_code())
 }
 
@@ -32,19 +32,19 @@ fn zh() -> bool {
         .is_some_and(|v| v.starts_with("zh"))
 }
 
-fn pick<'a>(zh_text: &'a str, en_text: &'a str) -> &'a str {
+pub(crate) fn pick<'a>(zh_text: &'a str, en_text: &'a str) -> &'a str {
     if zh() { zh_text } else { en_text }
 }
 
 /// Everything a WeCom call needs, resolved from the global options.
-struct Ctx {
-    g: Global,
-    client: WeComClient,
-    cache: TokenCache,
+pub(crate) struct Ctx {
+    pub(crate) g: Global,
+    pub(crate) client: WeComClient,
+    pub(crate) cache: TokenCache,
 }
 
 impl Ctx {
-    fn new(g: Global) -> Result<Self> {
+    pub(crate) fn new(g: Global) -> Result<Self> {
         let client = WeComClient::new(
             ClientConfig {
                 base_url: g.base_url.clone(),
@@ -58,7 +58,7 @@ impl Ctx {
         Ok(Self { g, client, cache: TokenCache::new(Arc::new(SystemClock)) })
     }
 
-    fn corpid(&self) -> Result<String> {
+    pub(crate) fn corpid(&self) -> Result<String> {
         self.g
             .corpid
             .clone()
@@ -66,7 +66,7 @@ impl Ctx {
             .ok_or_else(|| CoreError::invalid("corpid", "no corp ID given — pass --corpid or set WWDEV_CORPID (企业ID, admin console → 我的企业)"))
     }
 
-    fn agentid(&self) -> Result<String> {
+    pub(crate) fn agentid(&self) -> Result<String> {
         self.g
             .agentid
             .clone()
@@ -75,7 +75,7 @@ impl Ctx {
     }
 
     /// The secret from --secret / WWDEV_SECRET / --secret-stdin.
-    fn secret(&self) -> Result<Secret> {
+    pub(crate) fn secret(&self) -> Result<Secret> {
         if self.g.secret_stdin {
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
@@ -94,7 +94,7 @@ impl Ctx {
         }
     }
 
-    fn key(&self) -> Result<CredentialKey> {
+    pub(crate) fn key(&self) -> Result<CredentialKey> {
         Ok(CredentialKey::new(self.g.base_url.clone(), self.corpid()?, self.g.agentid.clone().unwrap_or_default()))
     }
 
@@ -120,6 +120,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::DomainCheck(a) => domain_check(&g, a).await,
         Command::Sandbox(a) => sandbox(&g, a).await,
         Command::Log(a) => crate::log_cmd::run(&g, a).await,
+        Command::Diagnose(a) => crate::diagnose_cmd::run(Ctx::new(g)?, a).await,
+        Command::SignServer(a) => crate::signer_cmd::run(Ctx::new(g)?, a).await,
     }
 }
 

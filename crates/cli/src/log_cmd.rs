@@ -20,12 +20,12 @@ fn log_path(g: &Global) -> Result<PathBuf> {
     }
 }
 
-/// Open the log for reading or writing. Never uses a retention limit of its own:
-/// the app's Settings own retention; the CLI keeps the recommended default.
+/// Open the log for reading or writing. Retention is the app's setting, enforced
+/// when the app opens the log; the CLI never deletes entries on its own.
 pub fn open(g: &Global) -> Result<LogStore> {
     let path = log_path(g)?;
     let (store, report) =
-        LogStore::open(&path, Retention::recommended()).map_err(|e| CoreError::Config(e.to_string()))?;
+        LogStore::open_quick(&path, Retention::UNLIMITED).map_err(|e| CoreError::Config(e.to_string()))?;
     if let Some(msg) = report.message {
         eprintln!("warning: {msg}");
     }

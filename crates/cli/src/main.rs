@@ -4,7 +4,9 @@
 
 mod commands;
 mod log_cmd;
+mod diagnose_cmd;
 mod output;
+mod signer_cmd;
 
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
@@ -85,6 +87,10 @@ pub enum Command {
     Sandbox(commands::SandboxArgs),
     /// The request log shared with the app: tail, search, export.
     Log(log_cmd::LogArgs),
+    /// Say why a JS-SDK signature fails: paste what the page used on stdin.
+    Diagnose(diagnose_cmd::DiagnoseArgs),
+    /// Serve JS-SDK signatures to your pages from 127.0.0.1 until interrupted.
+    SignServer(signer_cmd::SignServerArgs),
 }
 
 fn main() -> ExitCode {

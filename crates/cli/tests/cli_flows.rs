@@ -1,79 +1,10 @@
 //! Black-box tests of the `wwdev` binary against a real sandbox process over HTTP.
 
+mod common;
+
 use assert_cmd::Command;
+use common::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-
-/// A `wwdev sandbox --json` child process, killed on drop.
-struct Sandbox {
-    child: Child,
-    info: Value,
-    /// Holds this test's request log, so tests never touch the user's real one.
-    data: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn start() -> Self {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
-            .args(["sandbox", "--port", "0", "--json"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("spawn wwdev sandbox");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad JSON line {line:?}: {e}"));
-        Sandbox { child, info, data: tempfile::tempdir().unwrap() }
-    }
-    fn base(&self) -> &str {
-        self.info["base_url"].as_str().unwrap()
-    }
-    fn corpid(&self) -> &str {
-        self.info["corpid"].as_str().unwrap()
-    }
-    fn app(&self, i: usize) -> (String, String) {
-        let a = &self.info["apps"][i];
-        (a["agentid"].to_string(), a["secret"].as_str().unwrap().to_owned())
-    }
-    /// `wwdev` with base URL, corpid, agentid and secret of app `i` in the environment.
-    fn wwdev(&self, i: usize) -> Command {
-        let (agentid, secret) = self.app(i);
-        let mut c = Command::new(env!("CARGO_BIN_EXE_wwdev"));
-        c.env("WWDEV_BASE_URL", self.base())
-            .env("WWDEV_CORPID", self.corpid())
-            .env("WWDEV_AGENTID", agentid)
-            .env("WWDEV_SECRET", secret)
-            .env("WWDEV_LOG_FILE", self.log_file())
-            .env("LANG", "C");
-        c
-    }
-    fn log_file(&self) -> std::path::PathBuf {
-        self.data.path().join("requests.sqlite3")
-    }
-    fn admin(&self, path: &str, body: Value) {
-        let r = reqwest::blocking::Client::new()
-            .post(format!("{}/sandbox/admin/{path}", self.base()))
-            .json(&body)
-            .send()
-            .unwrap();
-        assert!(r.status().is_success(), "admin {path}: {}", r.status());
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn json_out(c: &mut Command) -> (i32, Value) {
-    let out = c.output().unwrap();
-    let code = out.status.code().unwrap_or(-1);
-    let text = String::from_utf8_lossy(&out.stdout);
-    let v = serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stdout not JSON ({e}): {text} / stderr {}", String::from_utf8_lossy(&out.stderr)));
-    (code, v)
-}
 
 #[test]
 fn sandbox_json_line_has_the_contract_fields() {

@@ -122,6 +122,10 @@ struct Entry {
     /// SHA-1 of the secret that produced a token, so a changed secret is not served
     /// an old token.
     secret_fp: Option<String>,
+    /// WeCom answers a refresh inside the validity window with the SAME value and the
+    /// remaining `expires_in`. Refreshing early again would only get it back again
+    /// (and burn the hourly ticket budget), so such an entry is kept until it expires.
+    no_early_refresh: bool,
 }
 
 #[derive(Default)]
@@ -184,6 +188,9 @@ impl TokenCache {
     }
 
     fn refresh_at(&self, e: &Entry) -> i64 {
+        if e.no_early_refresh {
+            return e.expires_at;
+        }
         let lifetime = (e.expires_at - e.fetched_at).max(0);
         e.expires_at - self.refresh_margin().min(lifetime / 2)
     }
@@ -228,7 +235,14 @@ impl TokenCache {
         }
         let (value, expires_in) = fetch().await?;
         let fetched_at = self.now();
-        let entry = Entry { value: value.clone(), fetched_at, expires_at: fetched_at + expires_in.max(0), secret_fp };
+        let same_value = lock(&slot.entry).as_ref().is_some_and(|e| e.value == value);
+        let entry = Entry {
+            value: value.clone(),
+            fetched_at,
+            expires_at: fetched_at + expires_in.max(0),
+            secret_fp,
+            no_early_refresh: same_value,
+        };
         *lock(&slot.entry) = Some(entry.clone());
         slot.generation.fetch_add(1, Ordering::SeqCst);
         Ok((Cached { value, fetched_at, expires_at: entry.expires_at, from_cache: false }, true))
@@ -307,12 +321,17 @@ impl TokenCache {
             Ok((c, fetched)) => {
                 if fetched {
                     let mut h = lock(&slot.history);
-                    h.push_back(TicketRecord {
-                        kind,
-                        value: c.value.clone(),
-                        fetched_at: c.fetched_at,
-                        expires_at: c.expires_at,
-                    });
+                    // The same ticket handed back again is one ticket: update its window.
+                    if let Some(last) = h.back_mut().filter(|l| l.value == c.value) {
+                        last.expires_at = c.expires_at;
+                    } else {
+                        h.push_back(TicketRecord {
+                            kind,
+                            value: c.value.clone(),
+                            fetched_at: c.fetched_at,
+                            expires_at: c.expires_at,
+                        });
+                    }
                     while h.len() > HISTORY_LEN {
                         h.pop_front();
                     }

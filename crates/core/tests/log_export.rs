@@ -12,7 +12,8 @@ use wwdev_core::record::RequestRecord;
 
 fn store() -> (tempfile::TempDir, LogStore) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = LogStore::open(&dir.path().join("requests.sqlite3"), Retention::UNLIMITED).unwrap();
+    let (store, _) =
+        LogStore::open(&dir.path().join("requests.sqlite3"), Retention::UNLIMITED).unwrap();
     for i in 0..12 {
         store.insert(&rec(i)).unwrap();
     }
@@ -30,7 +31,10 @@ fn store() -> (tempfile::TempDir, LogStore) {
 #[test]
 fn json_export_round_trips_the_filtered_set() {
     let (_d, store) = store();
-    let filter = LogFilter { errcode: ErrcodeFilter::AnyError, ..Default::default() };
+    let filter = LogFilter {
+        errcode: ErrcodeFilter::AnyError,
+        ..Default::default()
+    };
     let mut buf = Vec::new();
     let n = store.export_json(&filter, &mut buf).unwrap();
     let records: Vec<RequestRecord> = serde_json::from_slice(&buf).unwrap();
@@ -43,29 +47,45 @@ fn json_export_round_trips_the_filtered_set() {
     }
     // An empty selection is still valid JSON.
     let mut buf = Vec::new();
-    let none = LogFilter { profile: Some("nobody".into()), ..Default::default() };
+    let none = LogFilter {
+        profile: Some("nobody".into()),
+        ..Default::default()
+    };
     assert_eq!(store.export_json(&none, &mut buf).unwrap(), 0);
-    assert_eq!(serde_json::from_slice::<Vec<RequestRecord>>(&buf).unwrap(), vec![]);
+    assert_eq!(
+        serde_json::from_slice::<Vec<RequestRecord>>(&buf).unwrap(),
+        vec![]
+    );
 }
 
 fn obj<'a>(v: &'a Value, ctx: &str) -> &'a serde_json::Map<String, Value> {
-    v.as_object().unwrap_or_else(|| panic!("{ctx} must be an object: {v}"))
+    v.as_object()
+        .unwrap_or_else(|| panic!("{ctx} must be an object: {v}"))
 }
 
 fn has<'a>(v: &'a Value, key: &str, ctx: &str) -> &'a Value {
-    obj(v, ctx).get(key).unwrap_or_else(|| panic!("{ctx}.{key} is required: {v}"))
+    obj(v, ctx)
+        .get(key)
+        .unwrap_or_else(|| panic!("{ctx}.{key} is required: {v}"))
 }
 
 fn string(v: &Value, key: &str, ctx: &str) -> String {
-    has(v, key, ctx).as_str().unwrap_or_else(|| panic!("{ctx}.{key} must be a string")).to_owned()
+    has(v, key, ctx)
+        .as_str()
+        .unwrap_or_else(|| panic!("{ctx}.{key} must be a string"))
+        .to_owned()
 }
 
 fn number(v: &Value, key: &str, ctx: &str) -> f64 {
-    has(v, key, ctx).as_f64().unwrap_or_else(|| panic!("{ctx}.{key} must be a number"))
+    has(v, key, ctx)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{ctx}.{key} must be a number"))
 }
 
 fn array<'a>(v: &'a Value, key: &str, ctx: &str) -> &'a Vec<Value> {
-    has(v, key, ctx).as_array().unwrap_or_else(|| panic!("{ctx}.{key} must be an array"))
+    has(v, key, ctx)
+        .as_array()
+        .unwrap_or_else(|| panic!("{ctx}.{key} must be an array"))
 }
 
 fn name_values(v: &Value, key: &str, ctx: &str) -> Vec<(String, String)> {
@@ -85,8 +105,11 @@ fn check_har(doc: &Value) -> usize {
     let entries = array(log, "entries", "log");
     for e in entries {
         let started = string(e, "startedDateTime", "entry");
-        time::OffsetDateTime::parse(&started, &time::format_description::well_known::Iso8601::DEFAULT)
-            .unwrap_or_else(|err| panic!("startedDateTime {started:?} is not ISO 8601: {err}"));
+        time::OffsetDateTime::parse(
+            &started,
+            &time::format_description::well_known::Iso8601::DEFAULT,
+        )
+        .unwrap_or_else(|err| panic!("startedDateTime {started:?} is not ISO 8601: {err}"));
         let total = number(e, "time", "entry");
         assert!(total >= 0.0);
 
@@ -98,14 +121,21 @@ fn check_har(doc: &Value) -> usize {
         array(req, "cookies", "request");
         name_values(req, "headers", "request");
         let qs = name_values(req, "queryString", "request");
-        let parsed: Vec<(String, String)> = url::Url::parse(&url).unwrap().query_pairs().into_owned().collect();
+        let parsed: Vec<(String, String)> = url::Url::parse(&url)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect();
         assert_eq!(qs, parsed, "queryString matches the URL");
         assert_eq!(number(req, "headersSize", "request"), -1.0);
         number(req, "bodySize", "request");
         if let Some(pd) = obj(req, "request").get("postData") {
             string(pd, "mimeType", "postData");
             string(pd, "text", "postData");
-            assert_eq!(number(req, "bodySize", "request") as usize, string(pd, "text", "postData").len());
+            assert_eq!(
+                number(req, "bodySize", "request") as usize,
+                string(pd, "text", "postData").len()
+            );
         }
 
         let resp = has(e, "response", "entry");
@@ -118,13 +148,20 @@ fn check_har(doc: &Value) -> usize {
         let size = number(content, "size", "content");
         string(content, "mimeType", "content");
         if let Some(t) = obj(content, "content").get("text") {
-            assert_eq!(t.as_str().expect("content.text is a string").len() as f64, size);
+            assert_eq!(
+                t.as_str().expect("content.text is a string").len() as f64,
+                size
+            );
         }
         string(resp, "redirectURL", "response");
         number(resp, "headersSize", "response");
         number(resp, "bodySize", "response");
         if status == 0.0 {
-            assert_eq!(number(resp, "bodySize", "response"), -1.0, "no response, size unknown");
+            assert_eq!(
+                number(resp, "bodySize", "response"),
+                -1.0,
+                "no response, size unknown"
+            );
         }
 
         obj(has(e, "cache", "entry"), "cache");
@@ -141,8 +178,19 @@ fn check_har(doc: &Value) -> usize {
         // Only custom fields may be added, and they start with "_".
         for key in obj(e, "entry").keys() {
             assert!(
-                ["startedDateTime", "time", "request", "response", "cache", "timings", "pageref", "serverIPAddress", "connection", "comment"]
-                    .contains(&key.as_str())
+                [
+                    "startedDateTime",
+                    "time",
+                    "request",
+                    "response",
+                    "cache",
+                    "timings",
+                    "pageref",
+                    "serverIPAddress",
+                    "connection",
+                    "comment"
+                ]
+                .contains(&key.as_str())
                     || key.starts_with('_'),
                 "unexpected entry field {key}"
             );
@@ -163,11 +211,18 @@ fn har_export_is_valid_har_1_2() {
     let entries = doc["log"]["entries"].as_array().unwrap();
     let post = &entries[2]; // rec(2): POST /cgi-bin/user/create with a body
     assert_eq!(post["request"]["method"], "POST");
-    assert_eq!(post["request"]["url"], "https://qyapi.weixin.qq.com/cgi-bin/user/create?access_token=abcd***%2864%29&userid=u2");
-    let body: Value = serde_json::from_str(post["request"]["postData"]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        post["request"]["url"],
+        "https://qyapi.weixin.qq.com/cgi-bin/user/create?access_token=abcd***%2864%29&userid=u2"
+    );
+    let body: Value =
+        serde_json::from_str(post["request"]["postData"]["text"].as_str().unwrap()).unwrap();
     assert_eq!(body["name"], "张三2");
     assert_eq!(post["response"]["status"], 200);
-    assert_eq!(post["response"]["content"]["mimeType"], "application/json; charset=UTF-8");
+    assert_eq!(
+        post["response"]["content"]["mimeType"],
+        "application/json; charset=UTF-8"
+    );
     assert_eq!(post["_wwdev"]["profile"], "dev");
     let timeout = &entries[12];
     assert_eq!(timeout["response"]["status"], 0);
@@ -175,12 +230,21 @@ fn har_export_is_valid_har_1_2() {
 
     // Filtered and empty exports are valid too.
     for filter in [
-        LogFilter { text: Some("李四".into()), ..Default::default() },
-        LogFilter { profile: Some("nobody".into()), ..Default::default() },
+        LogFilter {
+            text: Some("李四".into()),
+            ..Default::default()
+        },
+        LogFilter {
+            profile: Some("nobody".into()),
+            ..Default::default()
+        },
     ] {
         let mut buf = Vec::new();
         let n = store.export_har(&filter, &mut buf).unwrap();
-        assert_eq!(check_har(&serde_json::from_slice(&buf).unwrap()), n as usize);
+        assert_eq!(
+            check_har(&serde_json::from_slice(&buf).unwrap()),
+            n as usize
+        );
         assert_eq!(n, store.count(&filter).unwrap());
     }
 }
@@ -189,12 +253,20 @@ fn har_export_is_valid_har_1_2() {
 fn run_with_fake_curl(script: &str, env: &[(&str, &str)]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("curl");
-    std::fs::write(&fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\036' \"$a\"; done\nprintf '\\035'\n").unwrap();
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\036' \"$a\"; done\nprintf '\\035'\n",
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     let script_path = dir.path().join("script.sh");
     std::fs::write(&script_path, script).unwrap();
-    let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut cmd = Command::new("sh");
     cmd.arg(&script_path).env("PATH", path);
     for (k, v) in env {
@@ -208,7 +280,12 @@ fn invocations(out: &[u8]) -> Vec<Vec<String>> {
         .unwrap()
         .split('\u{1d}')
         .filter(|s| !s.is_empty())
-        .map(|call| call.split('\u{1e}').filter(|a| !a.is_empty()).map(str::to_owned).collect())
+        .map(|call| {
+            call.split('\u{1e}')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .collect()
 }
 
@@ -216,9 +293,13 @@ fn invocations(out: &[u8]) -> Vec<Vec<String>> {
 fn curl_script_runs_with_tokens_from_the_environment() {
     let (_d, store) = store();
     let mut odd = rec(2);
-    odd.request_body = Some(r#"{"name":"O'Brien $HOME `id` \"q\"","user_ticket":"UTUT***(40)"}"#.into());
+    odd.request_body =
+        Some(r#"{"name":"O'Brien $HOME `id` \"q\"","user_ticket":"UTUT***(40)"}"#.into());
     let odd_id = store.insert(&odd).unwrap();
-    let filter = LogFilter { path_contains: Some("user/create".into()), ..Default::default() };
+    let filter = LogFilter {
+        path_contains: Some("user/create".into()),
+        ..Default::default()
+    };
     let mut buf = Vec::new();
     let n = store.export_curl(&filter, &mut buf).unwrap();
     let script = String::from_utf8(buf).unwrap();
@@ -229,20 +310,33 @@ fn curl_script_runs_with_tokens_from_the_environment() {
     let out = run_with_fake_curl(&script, &[]);
     assert!(!out.status.success());
     assert!(invocations(&out.stdout).is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("WWDEV_ACCESS_TOKEN"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("WWDEV_ACCESS_TOKEN"),
+        "{out:?}"
+    );
 
     let out = run_with_fake_curl(
         &script,
-        &[("WWDEV_ACCESS_TOKEN", "fresh-token-1"), ("WWDEV_USER_TICKET", "fresh-ticket-2")],
+        &[
+            ("WWDEV_ACCESS_TOKEN", "fresh-token-1"),
+            ("WWDEV_USER_TICKET", "fresh-ticket-2"),
+        ],
     );
     assert!(out.status.success(), "{out:?}");
     let calls = invocations(&out.stdout);
     assert_eq!(calls.len(), 4);
     for call in &calls {
-        let url = call.iter().find(|a| a.starts_with("https://")).expect("a URL argument");
+        let url = call
+            .iter()
+            .find(|a| a.starts_with("https://"))
+            .expect("a URL argument");
         let u = url::Url::parse(url).unwrap();
         let q: Vec<(String, String)> = u.query_pairs().into_owned().collect();
-        assert_eq!(q[0], ("access_token".into(), "fresh-token-1".into()), "{call:?}");
+        assert_eq!(
+            q[0],
+            ("access_token".into(), "fresh-token-1".into()),
+            "{call:?}"
+        );
         assert_eq!(u.path(), "/cgi-bin/user/create");
         let data = call.iter().position(|a| a == "--data-raw").expect("body");
         let body: Value = serde_json::from_str(&call[data + 1]).unwrap();

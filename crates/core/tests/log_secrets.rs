@@ -22,26 +22,51 @@ const SECRETS: &[&str] = &[
 ];
 
 fn sloppy_records() -> Vec<RequestRecord> {
-    let [token, corpsecret, ticket, user_ticket, code, cookie, signature, numeric] = SECRETS else { unreachable!() };
+    let [
+        token,
+        corpsecret,
+        ticket,
+        user_ticket,
+        code,
+        cookie,
+        signature,
+        numeric,
+    ] = SECRETS
+    else {
+        unreachable!()
+    };
     let mut gettoken = rec(0);
-    gettoken.query = vec![("corpid".into(), "ww123".into()), ("corpsecret".into(), corpsecret.to_string())];
-    gettoken.response_body =
-        Some(format!(r#"{{"errcode":0,"errmsg":"ok","access_token":"{token}","expires_in":7200}}"#));
+    gettoken.query = vec![
+        ("corpid".into(), "ww123".into()),
+        ("corpsecret".into(), corpsecret.to_string()),
+    ];
+    gettoken.response_body = Some(format!(
+        r#"{{"errcode":0,"errmsg":"ok","access_token":"{token}","expires_in":7200}}"#
+    ));
 
     let mut ticket_rec = rec(3);
-    ticket_rec.query = vec![("ACCESS_TOKEN".into(), token.to_string()), ("type".into(), "agent_config".into())];
-    ticket_rec.response_body = Some(format!(r#"{{"errcode":0,"ticket":"{ticket}","expires_in":7200}}"#));
+    ticket_rec.query = vec![
+        ("ACCESS_TOKEN".into(), token.to_string()),
+        ("type".into(), "agent_config".into()),
+    ];
+    ticket_rec.response_body = Some(format!(
+        r#"{{"errcode":0,"ticket":"{ticket}","expires_in":7200}}"#
+    ));
 
     let mut detail = rec(2);
     detail.path = format!("/cgi-bin/auth/getuserdetail?access_token={token}");
-    detail.request_body =
-        Some(format!(r#"{{"user_ticket":"{user_ticket}","nested":[{{"code":{numeric}}}],"sig":{{"signature":"{signature}"}}}}"#));
+    detail.request_body = Some(format!(
+        r#"{{"user_ticket":"{user_ticket}","nested":[{{"code":{numeric}}}],"sig":{{"signature":"{signature}"}}}}"#
+    ));
     detail.response_body = Some(format!(
         r#"{{"errcode":0,"redirect":"https://h5.example.com/cb?code={code}&state=s","note":"see access_token={token}"}}"#
     ));
     detail.response_headers = vec![
         ("Set-Cookie".into(), format!("wwsid={cookie}; Path=/")),
-        ("Location".into(), format!("https://h5.example.com/cb?code={code}&state=s")),
+        (
+            "Location".into(),
+            format!("https://h5.example.com/cb?code={code}&state=s"),
+        ),
         ("Content-Type".into(), "application/json".into()),
     ];
 
@@ -55,14 +80,21 @@ fn sloppy_records() -> Vec<RequestRecord> {
     ));
 
     let mut form = rec(1);
-    form.request_body = Some(format!("corpsecret={corpsecret}&jsapi_ticket={ticket}&noncestr=abc"));
-    form.response_body = Some(format!("<html><a href=\"/x?code={code}\">continue</a> ticket={ticket}</html>"));
+    form.request_body = Some(format!(
+        "corpsecret={corpsecret}&jsapi_ticket={ticket}&noncestr=abc"
+    ));
+    form.response_body = Some(format!(
+        "<html><a href=\"/x?code={code}\">continue</a> ticket={ticket}</html>"
+    ));
     vec![gettoken, ticket_rec, detail, failed, form]
 }
 
 /// Every secret, and a long tail of it (a mask keeps at most 4 leading characters).
 fn needles() -> Vec<String> {
-    SECRETS.iter().flat_map(|s| [s.to_string(), s[s.len() - 12..].to_string()]).collect()
+    SECRETS
+        .iter()
+        .flat_map(|s| [s.to_string(), s[s.len() - 12..].to_string()])
+        .collect()
 }
 
 fn assert_clean(what: &str, bytes: &[u8]) {
@@ -126,23 +158,37 @@ fn no_secret_reaches_the_database_wal_or_exports() {
 
     // Searching for a secret finds nothing (it is not in the index either).
     for s in SECRETS {
-        let f = LogFilter { text: Some(s.to_string()), ..Default::default() };
+        let f = LogFilter {
+            text: Some(s.to_string()),
+            ..Default::default()
+        };
         assert_eq!(store.count(&f).unwrap(), 0, "{s}");
     }
 
     // The redaction kept a prefix so entries can be told apart.
     let stored = store.get(51).unwrap().unwrap();
     assert_eq!(stored.query[1].0, "corpsecret");
-    assert!(stored.query[1].1.starts_with("CORP") && stored.query[1].1.contains("***"), "{:?}", stored.query);
+    assert!(
+        stored.query[1].1.starts_with("CORP") && stored.query[1].1.contains("***"),
+        "{:?}",
+        stored.query
+    );
 
     // After closing, the WAL is checkpointed into the main file: scan again.
     drop(store);
-    assert!(!wal.exists(), "closing the store checkpoints and removes the WAL");
+    assert!(
+        !wal.exists(),
+        "closing the store checkpoints and removes the WAL"
+    );
     let db_bytes = std::fs::read(&db).unwrap();
     assert_clean("database after checkpoint", &db_bytes);
     // The scan covered the entries: they live in this one file now.
-    let raw = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let n: i64 = raw.query_row("SELECT count(*) FROM requests", [], |r| r.get(0)).unwrap();
+    let raw =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let n: i64 = raw
+        .query_row("SELECT count(*) FROM requests", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 60);
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         assert_file_clean(&entry.unwrap().path());

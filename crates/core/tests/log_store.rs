@@ -12,7 +12,8 @@ use wwdev_core::record::RequestSink;
 
 fn store_with(n: usize) -> (tempfile::TempDir, LogStore) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, report) = LogStore::open(&dir.path().join("requests.sqlite3"), Retention::UNLIMITED).unwrap();
+    let (store, report) =
+        LogStore::open(&dir.path().join("requests.sqlite3"), Retention::UNLIMITED).unwrap();
     assert_eq!(report.recovered_from, None);
     for i in 0..n {
         store.insert(&rec(i)).unwrap();
@@ -25,7 +26,10 @@ fn ids(v: &[wwdev_core::log::LogSummary]) -> Vec<i64> {
 }
 
 fn text(t: &str) -> LogFilter {
-    LogFilter { text: Some(t.into()), ..Default::default() }
+    LogFilter {
+        text: Some(t.into()),
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -38,12 +42,21 @@ fn insert_and_get_round_trip() {
     let mut expected = r.clone();
     expected.id = Some(id);
     // Bodies are re-serialised by redaction (key order may change), compare as JSON.
-    let as_json = |s: &Option<String>| s.as_deref().map(|s| serde_json::from_str::<serde_json::Value>(s).unwrap());
+    let as_json = |s: &Option<String>| {
+        s.as_deref()
+            .map(|s| serde_json::from_str::<serde_json::Value>(s).unwrap())
+    };
     assert_eq!(as_json(&got.request_body), as_json(&expected.request_body));
-    assert_eq!(as_json(&got.response_body), as_json(&expected.response_body));
+    assert_eq!(
+        as_json(&got.response_body),
+        as_json(&expected.response_body)
+    );
     expected.request_body = got.request_body.clone();
     expected.response_body = got.response_body.clone();
-    assert_eq!(got, expected, "everything else is stored verbatim, masks are not masked again");
+    assert_eq!(
+        got, expected,
+        "everything else is stored verbatim, masks are not masked again"
+    );
     assert_eq!(store.get(id + 1000).unwrap(), None);
     assert_eq!(store.latest_id().unwrap(), Some(id));
 }
@@ -73,28 +86,81 @@ fn newest_first_keyset_pagination_visits_everything_once() {
 fn filters_narrow_the_set_and_count_agrees() {
     let (_d, store) = store_with(40);
     let all = |f: &LogFilter| store.query(f, Page::first(1000)).unwrap();
-    let cases: Vec<(LogFilter, fn(usize) -> bool)> = vec![
-        (LogFilter { profile: Some("dev".into()), ..Default::default() }, |i| i % 2 == 0),
-        (LogFilter { endpoint: Some("/cgi-bin/user/get".into()), ..Default::default() }, |i| i % 4 == 1),
-        // path_contains is a case-insensitive substring; user/ matches get and create
-        (LogFilter { path_contains: Some("USER/".into()), ..Default::default() }, |i| i % 4 == 1 || i % 4 == 2),
-        (LogFilter { errcode: ErrcodeFilter::Ok, ..Default::default() }, |i| i % 4 == 0 || i % 4 == 2),
-        (LogFilter { errcode: ErrcodeFilter::AnyError, ..Default::default() }, |i| i % 4 == 1 || i % 4 == 3),
-        (LogFilter { errcode: ErrcodeFilter::Code(40014), ..Default::default() }, |i| i % 4 == 3),
+    type Case = (LogFilter, fn(usize) -> bool);
+    let cases: Vec<Case> = vec![
         (
-            LogFilter { since_ms: Some(BASE_MS + 10_000), until_ms: Some(BASE_MS + 19_000), ..Default::default() },
+            LogFilter {
+                profile: Some("dev".into()),
+                ..Default::default()
+            },
+            |i| i % 2 == 0,
+        ),
+        (
+            LogFilter {
+                endpoint: Some("/cgi-bin/user/get".into()),
+                ..Default::default()
+            },
+            |i| i % 4 == 1,
+        ),
+        // path_contains is a case-insensitive substring; user/ matches get and create
+        (
+            LogFilter {
+                path_contains: Some("USER/".into()),
+                ..Default::default()
+            },
+            |i| i % 4 == 1 || i % 4 == 2,
+        ),
+        (
+            LogFilter {
+                errcode: ErrcodeFilter::Ok,
+                ..Default::default()
+            },
+            |i| i % 4 == 0 || i % 4 == 2,
+        ),
+        (
+            LogFilter {
+                errcode: ErrcodeFilter::AnyError,
+                ..Default::default()
+            },
+            |i| i % 4 == 1 || i % 4 == 3,
+        ),
+        (
+            LogFilter {
+                errcode: ErrcodeFilter::Code(40014),
+                ..Default::default()
+            },
+            |i| i % 4 == 3,
+        ),
+        (
+            LogFilter {
+                since_ms: Some(BASE_MS + 10_000),
+                until_ms: Some(BASE_MS + 19_000),
+                ..Default::default()
+            },
             |i| (10..=19).contains(&i),
         ),
         (
-            LogFilter { profile: Some("prod".into()), errcode: ErrcodeFilter::Code(60111), ..Default::default() },
+            LogFilter {
+                profile: Some("prod".into()),
+                errcode: ErrcodeFilter::Code(60111),
+                ..Default::default()
+            },
             |i| i % 4 == 1,
         ),
     ];
     for (filter, want) in cases {
         let got = all(&filter);
-        let expected: Vec<i64> = (0..40).rev().filter(|&i| want(i)).map(|i| i as i64 + 1).collect();
+        let expected: Vec<i64> = (0..40)
+            .rev()
+            .filter(|&i| want(i))
+            .map(|i| i as i64 + 1)
+            .collect();
         assert_eq!(ids(&got), expected, "{filter:?}");
-        assert_eq!(store.count(&filter).unwrap(), expected.len() as u64, "{filter:?}");
+        assert_eq!(
+            store.count(&filter).unwrap(),
+            expected.len() as u64,
+            "{filter:?}"
+        );
     }
     assert_eq!(store.count(&LogFilter::default()).unwrap(), 40);
 }
@@ -113,11 +179,27 @@ fn transport_errors_and_http_errors_count_as_failed() {
     let t = store.insert(&timeout).unwrap();
     let h = store.insert(&http500).unwrap();
     let ok = store.insert(&rec(0)).unwrap();
-    let failed = store.query(&LogFilter { errcode: ErrcodeFilter::AnyError, ..Default::default() }, Page::first(10)).unwrap();
+    let failed = store
+        .query(
+            &LogFilter {
+                errcode: ErrcodeFilter::AnyError,
+                ..Default::default()
+            },
+            Page::first(10),
+        )
+        .unwrap();
     assert_eq!(ids(&failed), vec![h, t]);
     assert!(failed.iter().all(|s| s.failed));
     assert_eq!(failed[1].error.as_deref(), Some("operation timed out"));
-    let good = store.query(&LogFilter { errcode: ErrcodeFilter::Ok, ..Default::default() }, Page::first(10)).unwrap();
+    let good = store
+        .query(
+            &LogFilter {
+                errcode: ErrcodeFilter::Ok,
+                ..Default::default()
+            },
+            Page::first(10),
+        )
+        .unwrap();
     assert_eq!(ids(&good), vec![ok]);
 }
 
@@ -125,7 +207,10 @@ fn transport_errors_and_http_errors_count_as_failed() {
 fn full_text_search_finds_substrings_in_every_column() {
     let (_d, store) = store_with(40);
     // response body, Chinese, substring of a longer token
-    assert_eq!(ids(&store.query(&text("李四17"), Page::first(100)).unwrap()), vec![18]);
+    assert_eq!(
+        ids(&store.query(&text("李四17"), Page::first(100)).unwrap()),
+        vec![18]
+    );
     // request body, Chinese; two characters is below the trigram size (LIKE fallback)
     let zhang = store.query(&text("张三"), Page::first(100)).unwrap();
     assert_eq!(zhang.len(), 10);
@@ -134,14 +219,28 @@ fn full_text_search_finds_substrings_in_every_column() {
     assert_eq!(store.count(&text("ticket 40014")).unwrap(), 10);
     assert_eq!(store.count(&text("hint: [h7]")).unwrap(), 1);
     // query parameters
-    assert_eq!(ids(&store.query(&text("u33"), Page::first(100)).unwrap()), vec![34]);
+    assert_eq!(
+        ids(&store.query(&text("u33"), Page::first(100)).unwrap()),
+        vec![34]
+    );
     // case-insensitive
     assert_eq!(store.count(&text("GETTOKEN")).unwrap(), 10);
     // combined with another filter and paginated through the FTS index
-    let f = LogFilter { profile: Some("dev".into()), ..text("gettoken") };
+    let f = LogFilter {
+        profile: Some("dev".into()),
+        ..text("gettoken")
+    };
     let first = store.query(&f, Page::first(3)).unwrap();
     assert_eq!(ids(&first), vec![37, 33, 29]);
-    let next = store.query(&f, Page { before_id: Some(29), limit: 3 }).unwrap();
+    let next = store
+        .query(
+            &f,
+            Page {
+                before_id: Some(29),
+                limit: 3,
+            },
+        )
+        .unwrap();
     assert_eq!(ids(&next), vec![25, 21, 17]);
     assert_eq!(store.count(&f).unwrap(), 10);
     assert_eq!(store.count(&text("nothing-like-this")).unwrap(), 0);
@@ -154,19 +253,65 @@ fn hostile_search_input_never_errors() {
     odd.errmsg = Some(r#"weird "quoted" a*b -minus AND OR NOT NEAR(x) {col}:y 100%_"#.into());
     let odd_id = store.insert(&odd).unwrap();
     for input in [
-        "\"", "\"\"", "*", "**", "-", "AND", "OR", "NOT", "NEAR(", "(", ")", "^", ":", "{", "'", ";", "--",
-        "'; DROP TABLE requests; --", "\"unterminated", "a AND", "\u{0}", "%", "_", "\\", "张", "", "   ",
-        "path:gettoken", "requests_fts", "\"quoted\"", "a*b", "-minus", "NEAR(x)", "100%_",
+        "\"",
+        "\"\"",
+        "*",
+        "**",
+        "-",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR(",
+        "(",
+        ")",
+        "^",
+        ":",
+        "{",
+        "'",
+        ";",
+        "--",
+        "'; DROP TABLE requests; --",
+        "\"unterminated",
+        "a AND",
+        "\u{0}",
+        "%",
+        "_",
+        "\\",
+        "张",
+        "",
+        "   ",
+        "path:gettoken",
+        "requests_fts",
+        "\"quoted\"",
+        "a*b",
+        "-minus",
+        "NEAR(x)",
+        "100%_",
     ] {
         let f = text(input);
-        let page = store.query(&f, Page::first(50)).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        let page = store
+            .query(&f, Page::first(50))
+            .unwrap_or_else(|e| panic!("{input:?}: {e}"));
         let n = store.count(&f).unwrap_or_else(|e| panic!("{input:?}: {e}"));
         assert_eq!(n as usize, page.len(), "{input:?}");
         store.since_id_filtered(&f, 0).unwrap();
     }
     // Operators and quotes are searched literally.
-    for literal in ["\"quoted\"", "a*b", "-minus", "NEAR(x)", "{col}:y", "100%_", "a*", "\"q"] {
-        assert_eq!(ids(&store.query(&text(literal), Page::first(50)).unwrap()), vec![odd_id], "{literal:?}");
+    for literal in [
+        "\"quoted\"",
+        "a*b",
+        "-minus",
+        "NEAR(x)",
+        "{col}:y",
+        "100%_",
+        "a*",
+        "\"q",
+    ] {
+        assert_eq!(
+            ids(&store.query(&text(literal), Page::first(50)).unwrap()),
+            vec![odd_id],
+            "{literal:?}"
+        );
     }
     // Every entry has a masked token ("abcd***(64)") in its query, so a bare "*" finds all.
     assert_eq!(store.count(&text("*")).unwrap(), 21);
@@ -187,8 +332,15 @@ fn tail_returns_new_entries_oldest_first() {
     store.insert(&rec(6)).unwrap();
     let new = store.since_id(last).unwrap();
     assert_eq!(ids(&new), vec![last + 1, last + 2]);
-    let only_prod =
-        store.since_id_filtered(&LogFilter { profile: Some("prod".into()), ..Default::default() }, 0).unwrap();
+    let only_prod = store
+        .since_id_filtered(
+            &LogFilter {
+                profile: Some("prod".into()),
+                ..Default::default()
+            },
+            0,
+        )
+        .unwrap();
     assert_eq!(ids(&only_prod), vec![2, 4, 6]);
 }
 
@@ -198,7 +350,12 @@ fn distinct_values_for_filter_menus() {
     assert_eq!(store.distinct_profiles().unwrap(), vec!["dev", "prod"]);
     assert_eq!(
         store.distinct_paths().unwrap(),
-        vec!["/cgi-bin/gettoken", "/cgi-bin/ticket/get", "/cgi-bin/user/create", "/cgi-bin/user/get"]
+        vec![
+            "/cgi-bin/gettoken",
+            "/cgi-bin/ticket/get",
+            "/cgi-bin/user/create",
+            "/cgi-bin/user/get"
+        ]
     );
 }
 
@@ -211,17 +368,35 @@ fn clear_empties_log_and_search_and_ids_keep_growing() {
     assert_eq!(store.latest_id().unwrap(), None);
     let id = store.insert(&rec(0)).unwrap();
     assert_eq!(id, 31, "ids are not reused after clear");
-    assert_eq!(ids(&store.query(&text("gettoken"), Page::first(5)).unwrap()), vec![31]);
+    assert_eq!(
+        ids(&store.query(&text("gettoken"), Page::first(5)).unwrap()),
+        vec![31]
+    );
     // The delete trigger came back: deleting via retention keeps FTS in sync.
-    store.set_retention(Retention { max_entries: Some(0), max_days: None }).unwrap();
+    store
+        .set_retention(Retention {
+            max_entries: Some(0),
+            max_days: None,
+        })
+        .unwrap();
     assert_eq!(store.count(&text("gettoken")).unwrap(), 0);
 }
 
 #[test]
 fn retention_by_count_keeps_the_newest() {
     let (_d, store) = store_with(25);
-    assert_eq!(store.set_retention(Retention { max_entries: Some(10), max_days: None }).unwrap(), 15);
-    let left = store.query(&LogFilter::default(), Page::first(100)).unwrap();
+    assert_eq!(
+        store
+            .set_retention(Retention {
+                max_entries: Some(10),
+                max_days: None
+            })
+            .unwrap(),
+        15
+    );
+    let left = store
+        .query(&LogFilter::default(), Page::first(100))
+        .unwrap();
     assert_eq!(ids(&left), (16..=25).rev().collect::<Vec<_>>());
     // Deleted entries are gone from the full-text index too.
     assert_eq!(store.count(&text("李四3")).unwrap(), 0);
@@ -231,7 +406,12 @@ fn retention_by_count_keeps_the_newest() {
 #[test]
 fn retention_is_enforced_every_n_inserts() {
     let (_d, store) = store_with(0);
-    store.set_retention(Retention { max_entries: Some(5), max_days: None }).unwrap();
+    store
+        .set_retention(Retention {
+            max_entries: Some(5),
+            max_days: None,
+        })
+        .unwrap();
     let n = wwdev_core::log::RETENTION_EVERY as usize;
     for i in 0..n {
         store.insert(&rec(i)).unwrap();
@@ -247,7 +427,9 @@ fn retention_by_age_on_open_and_on_demand() {
     let day = 86_400_000;
     let clock = ManualClock::new(BASE_MS / 1000);
     {
-        let (store, _) = LogStore::open_with_clock(&path, Retention::UNLIMITED, Arc::new(clock.clone())).unwrap();
+        let (store, _) =
+            LogStore::open_with_clock(&path, Retention::UNLIMITED, Arc::new(clock.clone()))
+                .unwrap();
         for age_days in [10, 5, 2, 0] {
             let mut r = rec(age_days as usize);
             r.time_ms = BASE_MS - age_days * day - 1;
@@ -255,13 +437,22 @@ fn retention_by_age_on_open_and_on_demand() {
         }
     }
     // Reopening with a 7-day limit drops the 10-day-old entry.
-    let retention = Retention { max_entries: None, max_days: Some(7) };
+    let retention = Retention {
+        max_entries: None,
+        max_days: Some(7),
+    };
     let (store, _) = LogStore::open_with_clock(&path, retention, Arc::new(clock.clone())).unwrap();
-    assert_eq!(ids(&store.query(&LogFilter::default(), Page::first(10)).unwrap()), vec![4, 3, 2]);
+    assert_eq!(
+        ids(&store.query(&LogFilter::default(), Page::first(10)).unwrap()),
+        vec![4, 3, 2]
+    );
     // Four days later the 5-day-old one (now 9) goes as well.
     clock.advance(4 * 86_400);
     assert_eq!(store.apply_retention().unwrap(), 1);
-    assert_eq!(ids(&store.query(&LogFilter::default(), Page::first(10)).unwrap()), vec![4, 3]);
+    assert_eq!(
+        ids(&store.query(&LogFilter::default(), Page::first(10)).unwrap()),
+        vec![4, 3]
+    );
 }
 
 #[test]
@@ -275,7 +466,9 @@ fn store_is_a_shared_sink_across_threads() {
             std::thread::spawn(move || {
                 for i in 0..50 {
                     sink.record(rec(t * 50 + i));
-                    reader.query(&LogFilter::default(), Page::first(20)).unwrap();
+                    reader
+                        .query(&LogFilter::default(), Page::first(20))
+                        .unwrap();
                 }
             })
         })
@@ -309,8 +502,16 @@ fn search_matches_exact_substrings_not_scattered_trigrams() {
     let mut real = rec(0);
     real.errmsg = Some("qqwxyzqq".into());
     let real_id = store.insert(&real).unwrap();
-    assert_eq!(ids(&store.query(&text("WXYZ"), Page::first(10)).unwrap()), vec![real_id]);
+    assert_eq!(
+        ids(&store.query(&text("WXYZ"), Page::first(10)).unwrap()),
+        vec![real_id]
+    );
     assert_eq!(store.count(&text("WXYZ")).unwrap(), 1);
     assert_eq!(store.count(&text("张三丰收")).unwrap(), 0);
-    assert_eq!(ids(&store.query(&text("张三丰 三丰收"), Page::first(10)).unwrap()), vec![scattered_id]);
+    assert_eq!(
+        ids(&store
+            .query(&text("张三丰 三丰收"), Page::first(10))
+            .unwrap()),
+        vec![scattered_id]
+    );
 }

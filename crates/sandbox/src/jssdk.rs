@@ -1,6 +1,8 @@
 //! How the WeCom client decides a `wx.config` / `wx.agentConfig` registration,
-//! reproduced against the tickets the sandbox issued. [`decide`] is a pure function
-//! so a richer diagnosis engine can replace the reason text later.
+//! reproduced against the tickets the sandbox issued. [`decide`] is a pure function:
+//! the client's verdict (valid, errcode, errMsg) comes from [`decide_client`]; when a
+//! signature is refused, wwdev-core's diagnosis engine names the cause over the
+//! sandbox's whole ticket history and supplies the reason text and fixes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -78,6 +80,43 @@ pub struct VerifyOutcome {
     pub reason_zh: String,
     /// The URL the client verified against (fragment removed).
     pub verified_url: String,
+    /// When the signature was refused: the diagnosis engine's causes, most likely first.
+    #[serde(default)]
+    pub causes: Vec<DiagnosedCause>,
+}
+
+/// One cause found by `wwdev_core::diagnose`, as the sandbox reports it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DiagnosedCause {
+    /// Stable id from `wwdev_core::diagnose::CAUSE_IDS`, e.g. `fragment_in_url`.
+    pub id: String,
+    /// `exact` (reproduces the signature), `likely` or `hint`.
+    pub confidence: String,
+    pub title: String,
+    pub title_zh: String,
+    pub detail: String,
+    pub detail_zh: String,
+    pub fix: String,
+    pub fix_zh: String,
+}
+
+impl From<&wwdev_core::diagnose::Cause> for DiagnosedCause {
+    fn from(c: &wwdev_core::diagnose::Cause) -> Self {
+        let confidence = serde_json::to_value(c.confidence)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        DiagnosedCause {
+            id: c.id.to_owned(),
+            confidence,
+            title: c.title_en.to_owned(),
+            title_zh: c.title_zh.to_owned(),
+            detail: c.detail_en.clone(),
+            detail_zh: c.detail_zh.clone(),
+            fix: c.fix_en.to_owned(),
+            fix_zh: c.fix_zh.to_owned(),
+        }
+    }
 }
 
 fn outcome(
@@ -95,6 +134,7 @@ fn outcome(
         reason: reason.into(),
         reason_zh: reason_zh.into(),
         verified_url: url.into(),
+        causes: Vec::new(),
     }
 }
 
@@ -107,8 +147,92 @@ pub fn host_port(u: &url::Url) -> Option<String> {
     })
 }
 
-/// Decide a registration against the tickets issued so far at time `now`.
+/// Decide a registration against the tickets issued so far at time `now`: the client's
+/// verdict, and for a refused signature the diagnosis engine's causes and reason text.
 pub fn decide(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64) -> VerifyOutcome {
+    let mut out = decide_client(input, seed, tickets, now);
+    // Only signature refusals are the engine's business; a bad domain, agentid or
+    // kind is decided before the client ever hashes anything.
+    if out.valid || !matches!(out.errcode, Some(40093) | Some(42012)) {
+        return out;
+    }
+    let d = wwdev_core::diagnose::diagnose(&diagnose_input(input, seed, tickets, now));
+    out.causes = d.causes.iter().map(DiagnosedCause::from).collect();
+    // The engine's `unknown` alone says less than the sandbox's own reason (e.g. "no
+    // ticket issued yet"), so that reason is kept then.
+    if let Some(top) = d.causes.first().filter(|c| c.id != "unknown") {
+        out.reason = format!("{} {}", top.detail_en, top.fix_en);
+        out.reason_zh = format!("{}{}", top.detail_zh, top.fix_zh);
+    }
+    out
+}
+
+/// The sandbox's ticket history as the engine's candidates. Agent tickets belong to
+/// their app ("profile" `app <agentid>`); the corp ticket to whichever app registers.
+fn diagnose_input(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64) -> wwdev_core::diagnose::DiagnoseInput {
+    use wwdev_core::diagnose::{DiagnoseInput, Kind, Pasted, TicketCandidate, TicketKind as K};
+    use wwdev_core::secret::Secret;
+    let kind = if input.kind == "agentConfig" { Kind::AgentConfig } else { Kind::Config };
+    let agentid = match &input.agentid {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let active = match agentid {
+        Some(a) => format!("app {a}"),
+        None => format!("corp {}", seed.corpid),
+    };
+    let profile_of = |t: &TicketInfo| match t.kind {
+        TicketKind::Corp => active.clone(),
+        TicketKind::Agent => format!("app {}", t.agentid),
+    };
+    // The newest still-valid ticket per (kind, profile) is current; everything else is history.
+    let is_current = |t: &TicketInfo| {
+        t.is_valid(now)
+            && !tickets.iter().any(|o| {
+                o.kind == t.kind && profile_of(o) == profile_of(t) && o.is_valid(now) && o.issued_at > t.issued_at
+            })
+    };
+    let mut cands: Vec<TicketCandidate> = tickets
+        .iter()
+        .map(|t| TicketCandidate {
+            kind: match t.kind {
+                TicketKind::Corp => K::Corp,
+                TicketKind::Agent => K::Agent,
+            },
+            value: Secret::new(t.ticket.clone()),
+            fetched_at: t.issued_at,
+            // The revocation time is not kept; "expired now" is the closest truth.
+            expires_at: if t.revoked { t.expires_at.min(now) } else { t.expires_at },
+            profile: profile_of(t),
+            is_current: is_current(t),
+        })
+        .collect();
+    cands.sort_by_key(|c| std::cmp::Reverse(c.fetched_at));
+    let ts = match &input.timestamp {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    };
+    DiagnoseInput {
+        pasted: Pasted {
+            signature: Some(input.signature.clone()),
+            nonce_str: Some(input.nonce_str.clone()),
+            timestamp: Some(ts),
+            kind_hint: Some(kind),
+            ..Default::default()
+        },
+        page_url: input.url.clone(),
+        kind,
+        tickets: cands,
+        active_profile: active,
+        now,
+        ..Default::default()
+    }
+}
+
+/// The client's verdict alone, with the sandbox's short reason text.
+pub fn decide_client(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64) -> VerifyOutcome {
     let kind = input.kind.as_str();
     let (signed_url, fragment) = strip_fragment(&input.url);
     let signed_url = signed_url.to_owned();
@@ -236,6 +360,7 @@ pub fn decide(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64
             reason: "signature matches a valid ticket".into(),
             reason_zh: "签名正确".into(),
             verified_url: signed_url,
+            causes: Vec::new(),
         };
     }
 
@@ -348,7 +473,8 @@ mod tests {
         assert!(decide(&i, &seed, &tickets, 10).valid);
         // Expired at 7200.
         let o = decide(&input("config", "100", sig("CORP", "100"), None), &seed, &tickets, 7200);
-        assert!(!o.valid && o.reason.contains("stale"));
+        assert!(!o.valid);
+        assert_eq!(o.causes[0].id, "stale_ticket", "{o:?}");
         // Uppercase hex.
         let o = decide(&input("config", "100", sig("CORP", "100").to_uppercase(), None), &seed, &tickets, 10);
         assert!(!o.valid && o.reason.contains("lowercase"));

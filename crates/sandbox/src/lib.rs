@@ -32,7 +32,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 use wwdev_core::clock::{SharedClock, SystemClock};
 
-pub use jssdk::{TicketInfo, TicketKind, VerifyInput, VerifyOutcome, decide};
+pub use jssdk::{DiagnosedCause, TicketInfo, TicketKind, VerifyInput, VerifyOutcome, decide, decide_client};
 pub use seed::{Seed, SeedApp, SeedDepartment, SeedExternalContact, SeedMember};
 pub use state::{
     CODE_TTL, CodeView, Control, CredentialView, Fault, FaultKind, Invalidate, Limits,

@@ -29,7 +29,10 @@ pub(super) fn json(store: &LogStore, filter: &LogFilter, out: impl Write) -> Res
 pub(super) fn har(store: &LogStore, filter: &LogFilter, out: impl Write) -> Result<u64, LogError> {
     let mut out = BufWriter::new(out);
     let creator = json!({ "name": "wwdev", "version": env!("CARGO_PKG_VERSION") });
-    write!(out, "{{\"log\":{{\"version\":\"1.2\",\"creator\":{creator},\"entries\":[")?;
+    write!(
+        out,
+        "{{\"log\":{{\"version\":\"1.2\",\"creator\":{creator},\"entries\":["
+    )?;
     let mut n = 0u64;
     store.for_each_record(filter, |rec| {
         if n > 0 {
@@ -48,14 +51,21 @@ pub(super) fn har(store: &LogStore, filter: &LogFilter, out: impl Write) -> Resu
 fn iso8601(time_ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(time_ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
 }
 
 /// `base_url` + `path`, without doubling or dropping the slash between them.
 fn join_url(base: &str, path: &str) -> String {
     let base = base.trim_end_matches('/');
-    if path.is_empty() || path.starts_with('/') { format!("{base}{path}") } else { format!("{base}/{path}") }
+    if path.is_empty() || path.starts_with('/') {
+        format!("{base}{path}")
+    } else {
+        format!("{base}/{path}")
+    }
 }
 
 fn full_url(rec: &RequestRecord) -> String {
@@ -72,11 +82,18 @@ fn full_url(rec: &RequestRecord) -> String {
 }
 
 fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn body_mime(body: &str) -> &'static str {
-    if serde_json::from_str::<Value>(body).is_ok() { "application/json" } else { "text/plain" }
+    if serde_json::from_str::<Value>(body).is_ok() {
+        "application/json"
+    } else {
+        "text/plain"
+    }
 }
 
 /// One HAR 1.2 entry. wwdev does not record request headers or HTTP version;
@@ -111,7 +128,13 @@ fn har_entry(rec: &RequestRecord) -> Value {
     let body = rec.response_body.as_deref().unwrap_or("");
     let mime = header_value(&rec.response_headers, "content-type")
         .map(str::to_owned)
-        .unwrap_or_else(|| if body.is_empty() { "x-unknown".into() } else { body_mime(body).into() });
+        .unwrap_or_else(|| {
+            if body.is_empty() {
+                "x-unknown".into()
+            } else {
+                body_mime(body).into()
+            }
+        });
     let status = rec.status.unwrap_or(0);
     let status_text = rec
         .status
@@ -155,8 +178,16 @@ fn har_entry(rec: &RequestRecord) -> Value {
 const VAR: char = '\u{E000}';
 
 fn var_name(key: &str) -> String {
-    let k: String =
-        key.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    let k: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("WWDEV_{k}")
 }
 
@@ -211,7 +242,8 @@ fn curl_command(rec: &RequestRecord) -> (String, BTreeSet<String>) {
                 if is_sensitive_key(k) && !v.is_empty() {
                     format!("{key}={}", placeholder(k))
                 } else {
-                    let val: String = form_urlencoded::byte_serialize(strip(v).as_bytes()).collect();
+                    let val: String =
+                        form_urlencoded::byte_serialize(strip(v).as_bytes()).collect();
                     format!("{key}={val}")
                 }
             })
@@ -248,7 +280,9 @@ pub fn to_curl(record: &RequestRecord) -> String {
 }
 
 fn comment(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 pub(super) fn curl(store: &LogStore, filter: &LogFilter, out: impl Write) -> Result<u64, LogError> {
@@ -265,7 +299,10 @@ pub(super) fn curl(store: &LogStore, filter: &LogFilter, out: impl Write) -> Res
         let (cmd, vars) = curl_command(&rec);
         out.write_all(b"\n")?;
         for v in vars.difference(&checked) {
-            writeln!(out, ": \"${{{v}:?set {v} to a current value before running this script}}\"")?;
+            writeln!(
+                out,
+                ": \"${{{v}:?set {v} to a current value before running this script}}\""
+            )?;
         }
         checked.extend(vars);
         let outcome = match (rec.status, rec.errcode, &rec.error) {
@@ -304,13 +341,21 @@ mod tests {
             base_url: "https://qyapi.weixin.qq.com/".into(),
             method: "POST".into(),
             path: "/cgi-bin/user/create".into(),
-            query: vec![("access_token".into(), "abcd***(32)".into()), ("debug".into(), "1 & 2".into())],
-            request_body: Some(r#"{"userid":"o'brien","name":"张三","ticket":"TICK***(40)"}"#.into()),
+            query: vec![
+                ("access_token".into(), "abcd***(32)".into()),
+                ("debug".into(), "1 & 2".into()),
+            ],
+            request_body: Some(
+                r#"{"userid":"o'brien","name":"张三","ticket":"TICK***(40)"}"#.into(),
+            ),
             status: Some(200),
             errcode: Some(0),
             errmsg: Some("ok".into()),
             latency_ms: 42,
-            response_headers: vec![("Content-Type".into(), "application/json; charset=UTF-8".into())],
+            response_headers: vec![(
+                "Content-Type".into(),
+                "application/json; charset=UTF-8".into(),
+            )],
             response_body: Some(r#"{"errcode":0,"errmsg":"ok"}"#.into()),
             error: None,
         }
@@ -331,14 +376,20 @@ mod tests {
         r.method = "GET".into();
         r.request_body = None;
         r.query = vec![("corpid".into(), "ww1".into())];
-        assert_eq!(to_curl(&r), "curl -sS 'https://qyapi.weixin.qq.com/cgi-bin/user/create?corpid=ww1'");
+        assert_eq!(
+            to_curl(&r),
+            "curl -sS 'https://qyapi.weixin.qq.com/cgi-bin/user/create?corpid=ww1'"
+        );
     }
 
     #[test]
     fn har_entry_shape() {
         let e = har_entry(&rec());
         assert_eq!(e["startedDateTime"], "2023-11-14T22:13:20.123Z");
-        assert_eq!(e["request"]["url"], "https://qyapi.weixin.qq.com/cgi-bin/user/create?access_token=abcd***%2832%29&debug=1+%26+2");
+        assert_eq!(
+            e["request"]["url"],
+            "https://qyapi.weixin.qq.com/cgi-bin/user/create?access_token=abcd***%2832%29&debug=1+%26+2"
+        );
         assert_eq!(e["request"]["postData"]["mimeType"], "application/json");
         assert_eq!(e["response"]["statusText"], "OK");
         assert_eq!(e["timings"]["wait"], 42.0);

@@ -53,7 +53,10 @@ pub struct Page {
 
 impl Page {
     pub fn first(limit: u32) -> Self {
-        Self { before_id: None, limit }
+        Self {
+            before_id: None,
+            limit,
+        }
     }
 }
 
@@ -74,7 +77,7 @@ pub(crate) struct Where {
 
 impl Where {
     /// `FROM ... WHERE ...` for this filter.
-    pub fn from_where(&self) -> String {
+    pub fn sql_from_where(&self) -> String {
         let from = if self.fts.is_some() {
             "requests_fts f JOIN requests r ON r.id = f.rowid"
         } else {
@@ -90,7 +93,11 @@ impl Where {
     /// The id column to order and page by: the FTS rowid when joining, so
     /// SQLite can walk the full-text index newest first and stop at LIMIT.
     pub fn id_col(&self) -> &'static str {
-        if self.fts.is_some() { "f.rowid" } else { "r.id" }
+        if self.fts.is_some() {
+            "f.rowid"
+        } else {
+            "r.id"
+        }
     }
 }
 
@@ -133,7 +140,11 @@ pub(crate) fn split_terms(text: &str) -> (Option<String>, Vec<String>) {
 }
 
 pub(crate) fn build(filter: &LogFilter) -> Where {
-    let mut w = Where { fts: None, sql: Vec::new(), params: Vec::new() };
+    let mut w = Where {
+        fts: None,
+        sql: Vec::new(),
+        params: Vec::new(),
+    };
     if let Some(p) = &filter.profile {
         w.sql.push("r.profile = ?".into());
         w.params.push(SqlValue::Text(p.clone()));
@@ -173,11 +184,22 @@ pub(crate) fn build(filter: &LogFilter) -> Where {
         // Every term must occur as a substring of one column (ASCII
         // case-insensitive, like the trigram index).
         for term in terms {
-            let cols = ["r.path", "r.query", "r.request_body", "r.response_body", "r.errmsg"];
-            let any = cols.iter().map(|c| format!("{c} LIKE ? ESCAPE '\\'")).collect::<Vec<_>>().join(" OR ");
+            let cols = [
+                "r.path",
+                "r.query",
+                "r.request_body",
+                "r.response_body",
+                "r.errmsg",
+            ];
+            let any = cols
+                .iter()
+                .map(|c| format!("{c} LIKE ? ESCAPE '\\'"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
             w.sql.push(format!("({any})"));
             let pat = like_pattern(&term);
-            w.params.extend(cols.iter().map(|_| SqlValue::Text(pat.clone())));
+            w.params
+                .extend(cols.iter().map(|_| SqlValue::Text(pat.clone())));
         }
     }
     w
@@ -195,7 +217,10 @@ mod tests {
             Some(r#""""hi" "hi""" "AND" "NEA" "EAR" "AR(" "张三丰" "三丰丰""#)
         );
         assert_eq!(terms, vec![r#""hi""#, "AND", "x*", "NEAR(", "张三丰丰"]);
-        assert_eq!(split_terms("aaaa"), (Some(r#""aaa""#.to_string()), vec!["aaaa".to_string()]));
+        assert_eq!(
+            split_terms("aaaa"),
+            (Some(r#""aaa""#.to_string()), vec!["aaaa".to_string()])
+        );
         assert_eq!(split_terms("   "), (None, vec![]));
     }
 

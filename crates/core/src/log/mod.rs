@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params, params_from_iter,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{SharedClock, SystemClock};
@@ -60,11 +62,17 @@ pub struct Retention {
 
 impl Retention {
     /// No limits.
-    pub const UNLIMITED: Retention = Retention { max_entries: None, max_days: None };
+    pub const UNLIMITED: Retention = Retention {
+        max_entries: None,
+        max_days: None,
+    };
 
     /// A sensible default for Settings: 100,000 entries, 90 days.
     pub fn recommended() -> Self {
-        Self { max_entries: Some(100_000), max_days: Some(90) }
+        Self {
+            max_entries: Some(100_000),
+            max_days: Some(90),
+        }
     }
 }
 
@@ -101,13 +109,24 @@ pub enum LogError {
     #[error(
         "could not create the request log directory {dir}: {source}. Check that it is writable or choose another log path"
     )]
-    CreateDir { dir: PathBuf, source: std::io::Error },
+    CreateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
     #[error("could not open the request log at {path}: {source}. {hint}")]
-    Open { path: PathBuf, source: rusqlite::Error, hint: &'static str },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+        hint: &'static str,
+    },
     #[error(
         "the request log at {path} is unusable ({reason}) and could not be moved aside: {source}. Move or delete the file by hand, then start again"
     )]
-    MoveAside { path: PathBuf, reason: String, source: std::io::Error },
+    MoveAside {
+        path: PathBuf,
+        reason: String,
+        source: std::io::Error,
+    },
     #[error("request log database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("could not write the request log export: {0}")]
@@ -123,7 +142,9 @@ pub enum LogError {
 /// `$XDG_DATA_HOME/wwdev/requests.sqlite3` on Linux (falling back to
 /// `~/.local/share`), the platform data directory elsewhere.
 pub fn default_log_path() -> Result<PathBuf, LogError> {
-    dirs::data_dir().map(|d| d.join("wwdev").join(LOG_FILE_NAME)).ok_or(LogError::NoDataDir)
+    dirs::data_dir()
+        .map(|d| d.join("wwdev").join(LOG_FILE_NAME))
+        .ok_or(LogError::NoDataDir)
 }
 
 /// The SQLite request log. Cheap to clone; clones share the connections.
@@ -145,7 +166,9 @@ struct Inner {
 
 impl std::fmt::Debug for LogStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LogStore").field("path", &self.inner.path).finish_non_exhaustive()
+        f.debug_struct("LogStore")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -163,9 +186,12 @@ fn classify(e: rusqlite::Error) -> Failure {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
             Failure::Unusable("it is not a SQLite database or it is damaged".into(), e)
         }
-        Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) | Some(ErrorCode::ReadOnly) => {
-            Failure::Unusable("it cannot be opened for reading and writing; check its permissions".into(), e)
-        }
+        Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied)
+        | Some(ErrorCode::ReadOnly) => Failure::Unusable(
+            "it cannot be opened for reading and writing; check its permissions".into(),
+            e,
+        ),
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Failure::Fatal(
             e,
             "Another process keeps it locked; close other wwdev windows or commands and try again",
@@ -174,8 +200,7 @@ fn classify(e: rusqlite::Error) -> Failure {
     }
 }
 
-const SELECT_SUMMARY: &str =
-    "r.id, r.time_ms, r.profile, r.feature, r.method, r.path, r.status, r.errcode, r.errmsg, r.latency_ms, r.failed, r.error";
+const SELECT_SUMMARY: &str = "r.id, r.time_ms, r.profile, r.feature, r.method, r.path, r.status, r.errcode, r.errmsg, r.latency_ms, r.failed, r.error";
 
 const SELECT_RECORD: &str = "r.id, r.time_ms, r.profile, r.feature, r.base_url, r.method, r.path, r.query, r.request_body, \
      r.status, r.errcode, r.errmsg, r.latency_ms, r.response_headers, r.response_body, r.error";
@@ -198,8 +223,9 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<LogSummary> {
 }
 
 fn pairs_from_json(idx: usize, text: String) -> rusqlite::Result<Vec<(String, String)>> {
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 fn record_from_row(row: &Row<'_>) -> rusqlite::Result<RequestRecord> {
@@ -238,24 +264,52 @@ impl LogStore {
         Self::open_with_clock(path, retention, Arc::new(SystemClock))
     }
 
+    /// Like [`LogStore::open`] but without the full integrity check, which reads
+    /// the whole file (about 2 s for 100,000 entries). For short-lived processes
+    /// such as the CLI: a file that is not a database or has a newer schema is still
+    /// moved aside, and damage further in surfaces as a failed (logged) insert.
+    pub fn open_quick(path: &Path, retention: Retention) -> Result<(LogStore, OpenReport), LogError> {
+        Self::open_inner(path, retention, Arc::new(SystemClock), false)
+    }
+
     /// [`LogStore::open`] with an injected clock (age retention, recovery names).
     pub fn open_with_clock(
         path: &Path,
         retention: Retention,
         clock: SharedClock,
     ) -> Result<(LogStore, OpenReport), LogError> {
+        Self::open_inner(path, retention, clock, true)
+    }
+
+    fn open_inner(
+        path: &Path,
+        retention: Retention,
+        clock: SharedClock,
+        integrity_check: bool,
+    ) -> Result<(LogStore, OpenReport), LogError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|source| LogError::CreateDir { dir: dir.to_owned(), source })?;
+            fs::create_dir_all(dir).map_err(|source| LogError::CreateDir {
+                dir: dir.to_owned(),
+                source,
+            })?;
         }
         let mut report = OpenReport::default();
-        let (writer, reader) = match try_open(path) {
+        let (writer, reader) = match try_open(path, integrity_check) {
             Ok(c) => c,
             Err(Failure::Unusable(reason, source)) => {
                 if !path.exists() {
-                    return Err(LogError::Open { path: path.to_owned(), source, hint: "Check the directory's permissions" });
+                    return Err(LogError::Open {
+                        path: path.to_owned(),
+                        source,
+                        hint: "Check the directory's permissions",
+                    });
                 }
-                let moved = move_aside(path, clock.now())
-                    .map_err(|source| LogError::MoveAside { path: path.to_owned(), reason: reason.clone(), source })?;
+                let moved =
+                    move_aside(path, clock.now()).map_err(|source| LogError::MoveAside {
+                        path: path.to_owned(),
+                        reason: reason.clone(),
+                        source,
+                    })?;
                 tracing::warn!(path = %path.display(), moved_to = %moved.display(), %reason, "request log moved aside");
                 report.message = Some(format!(
                     "The request log {} could not be used ({reason}). It was moved to {} and a new, empty log was started.",
@@ -263,15 +317,31 @@ impl LogStore {
                     moved.display()
                 ));
                 report.recovered_from = Some(moved);
-                match try_open(path) {
+                match try_open(path, integrity_check) {
                     Ok(c) => c,
                     Err(Failure::Unusable(_, source)) => {
-                        return Err(LogError::Open { path: path.to_owned(), source, hint: "Check the directory's permissions" });
+                        return Err(LogError::Open {
+                            path: path.to_owned(),
+                            source,
+                            hint: "Check the directory's permissions",
+                        });
                     }
-                    Err(Failure::Fatal(source, hint)) => return Err(LogError::Open { path: path.to_owned(), source, hint }),
+                    Err(Failure::Fatal(source, hint)) => {
+                        return Err(LogError::Open {
+                            path: path.to_owned(),
+                            source,
+                            hint,
+                        });
+                    }
                 }
             }
-            Err(Failure::Fatal(source, hint)) => return Err(LogError::Open { path: path.to_owned(), source, hint }),
+            Err(Failure::Fatal(source, hint)) => {
+                return Err(LogError::Open {
+                    path: path.to_owned(),
+                    source,
+                    hint,
+                });
+            }
         };
         let store = LogStore {
             inner: Arc::new(Inner {
@@ -345,7 +415,7 @@ impl LogStore {
             ])?
         };
         let n = self.inner.inserts.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % RETENTION_EVERY == 0 {
+        if n.is_multiple_of(RETENTION_EVERY) {
             let retention = self.retention();
             let now_ms = self.inner.clock.now().saturating_mul(1000);
             // The entry is stored; a failed cleanup must not turn into a failed insert.
@@ -365,7 +435,11 @@ impl LogStore {
             w.params.push(before.into());
         }
         let limit = page.limit.clamp(1, MAX_PAGE);
-        let sql = format!("SELECT {SELECT_SUMMARY} {} ORDER BY {} DESC LIMIT {limit}", w.from_where(), w.id_col());
+        let sql = format!(
+            "SELECT {SELECT_SUMMARY} {} ORDER BY {} DESC LIMIT {limit}",
+            w.sql_from_where(),
+            w.id_col()
+        );
         let conn = lock(&self.inner.reader);
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(w.params.iter()), summary_from_row)?;
@@ -375,9 +449,11 @@ impl LogStore {
     /// How many entries match `filter`.
     pub fn count(&self, filter: &LogFilter) -> Result<u64, LogError> {
         let w = filter::build(filter);
-        let sql = format!("SELECT count(*) {}", w.from_where());
+        let sql = format!("SELECT count(*) {}", w.sql_from_where());
         let conn = lock(&self.inner.reader);
-        let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(w.params.iter()), |r| r.get(0))?;
+        let n: i64 = conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(w.params.iter()), |r| r.get(0))?;
         Ok(n as u64)
     }
 
@@ -385,7 +461,10 @@ impl LogStore {
     pub fn get(&self, id: i64) -> Result<Option<RequestRecord>, LogError> {
         let conn = lock(&self.inner.reader);
         let sql = format!("SELECT {SELECT_RECORD} FROM requests r WHERE r.id = ?");
-        Ok(conn.prepare_cached(&sql)?.query_row([id], record_from_row).optional()?)
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row([id], record_from_row)
+            .optional()?)
     }
 
     /// Id of the newest entry, `None` when the log is empty.
@@ -401,11 +480,19 @@ impl LogStore {
     }
 
     /// [`LogStore::since_id`] restricted to entries matching `filter`.
-    pub fn since_id_filtered(&self, filter: &LogFilter, after_id: i64) -> Result<Vec<LogSummary>, LogError> {
+    pub fn since_id_filtered(
+        &self,
+        filter: &LogFilter,
+        after_id: i64,
+    ) -> Result<Vec<LogSummary>, LogError> {
         let mut w = filter::build(filter);
         w.sql.push(format!("{} > ?", w.id_col()));
         w.params.push(after_id.into());
-        let sql = format!("SELECT {SELECT_SUMMARY} {} ORDER BY {} ASC LIMIT {MAX_TAIL}", w.from_where(), w.id_col());
+        let sql = format!(
+            "SELECT {SELECT_SUMMARY} {} ORDER BY {} ASC LIMIT {MAX_TAIL}",
+            w.sql_from_where(),
+            w.id_col()
+        );
         let conn = lock(&self.inner.reader);
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(w.params.iter()), summary_from_row)?;
@@ -424,7 +511,9 @@ impl LogStore {
 
     fn distinct(&self, col: &'static str) -> Result<Vec<String>, LogError> {
         let conn = lock(&self.inner.reader);
-        let mut stmt = conn.prepare_cached(&format!("SELECT DISTINCT {col} FROM requests ORDER BY {col}"))?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT DISTINCT {col} FROM requests ORDER BY {col}"
+        ))?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -437,13 +526,17 @@ impl LogStore {
         // Emptying the FTS index in one command and deleting without the
         // per-row trigger is much faster than 100,000 trigger runs. The trigger
         // text is taken from the schema so it is recreated exactly.
-        let trigger: String =
-            tx.query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'requests_ad'", [], |r| {
-                r.get(0)
-            })?;
+        let trigger: String = tx.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'requests_ad'",
+            [],
+            |r| r.get(0),
+        )?;
         tx.execute_batch("DROP TRIGGER requests_ad")?;
         let n = tx.execute("DELETE FROM requests", [])?;
-        tx.execute("INSERT INTO requests_fts(requests_fts) VALUES ('delete-all')", [])?;
+        tx.execute(
+            "INSERT INTO requests_fts(requests_fts) VALUES ('delete-all')",
+            [],
+        )?;
         tx.execute_batch(&trigger)?;
         tx.commit()?;
         Ok(n as u64)
@@ -478,7 +571,11 @@ impl LogStore {
         let mut conn = open_reader(&self.inner.path)?;
         let tx = conn.transaction()?;
         let w = filter::build(filter);
-        let sql = format!("SELECT {SELECT_RECORD} {} ORDER BY {} ASC", w.from_where(), w.id_col());
+        let sql = format!(
+            "SELECT {SELECT_RECORD} {} ORDER BY {} ASC",
+            w.sql_from_where(),
+            w.id_col()
+        );
         {
             let mut stmt = tx.prepare(&sql)?;
             let mut rows = stmt.query(params_from_iter(w.params.iter()))?;
@@ -503,41 +600,66 @@ impl RequestSink for LogStore {
 }
 
 fn open_reader(path: &Path) -> Result<Connection, LogError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
 }
 
 /// Open, check and migrate the file; returns (writer, reader).
-fn try_open(path: &Path) -> Result<(Connection, Connection), Failure> {
+fn try_open(path: &Path, integrity_check: bool) -> Result<(Connection, Connection), Failure> {
     let mut w = Connection::open(path).map_err(classify)?;
     w.busy_timeout(BUSY_TIMEOUT).map_err(classify)?;
     // The first statement that reads the header is where SQLite notices a
     // file that is not a database.
-    let mode: String = w.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(classify)?;
+    let mode: String = w
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(classify)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(%mode, "request log could not switch to WAL mode");
     }
-    w.pragma_update(None, "synchronous", "NORMAL").map_err(classify)?;
-    let check: String = w.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(classify)?;
+    w.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(classify)?;
+    let check: String = if integrity_check {
+        w.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(classify)?
+    } else {
+        // Still read the schema, so a damaged first page is noticed here.
+        w.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+            .map_err(classify)?;
+        "ok".to_owned()
+    };
     if check != "ok" {
         return Err(Failure::Unusable(
             format!("its integrity check failed: {check}"),
-            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT), Some(check)),
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(check),
+            ),
         ));
     }
-    let version: i64 = w.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(classify)?;
+    let version: i64 = w
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(classify)?;
     if version > SCHEMA_VERSION {
         return Err(Failure::Unusable(
-            format!("it was written by a newer wwdev (schema version {version}; this version knows up to {SCHEMA_VERSION})"),
-            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH), None),
+            format!(
+                "it was written by a newer wwdev (schema version {version}; this version knows up to {SCHEMA_VERSION})"
+            ),
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+                None,
+            ),
         ));
     }
     if version < 0 {
         return Err(Failure::Unusable(
             format!("it has an invalid schema version {version}"),
-            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH), None),
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+                None,
+            ),
         ));
     }
     if version < SCHEMA_VERSION {
@@ -545,13 +667,17 @@ fn try_open(path: &Path) -> Result<(Connection, Connection), Failure> {
         for sql in &MIGRATIONS[version as usize..] {
             tx.execute_batch(sql).map_err(classify)?;
         }
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(classify)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(classify)?;
         tx.commit().map_err(classify)?;
     }
     if w.is_readonly(rusqlite::MAIN_DB).map_err(classify)? {
         return Err(Failure::Unusable(
             "it is read-only; check its permissions".into(),
-            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY), None),
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
+                None,
+            ),
         ));
     }
     let r = open_reader(path).map_err(|e| match e {
@@ -565,9 +691,17 @@ fn try_open(path: &Path) -> Result<(Connection, Connection), Failure> {
 fn move_aside(path: &Path, now_secs: i64) -> std::io::Result<PathBuf> {
     let stamp = time::OffsetDateTime::from_unix_timestamp(now_secs)
         .ok()
-        .and_then(|t| t.format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z")).ok())
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .ok()
+        })
         .unwrap_or_else(|| now_secs.to_string());
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| LOG_FILE_NAME.into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| LOG_FILE_NAME.into());
     let mut target = path.with_file_name(format!("{name}.corrupt-{stamp}"));
     let mut n = 1;
     while target.exists() {
@@ -594,7 +728,11 @@ fn companion(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-fn apply_retention(conn: &mut Connection, retention: Retention, now_ms: i64) -> Result<u64, LogError> {
+fn apply_retention(
+    conn: &mut Connection,
+    retention: Retention,
+    now_ms: i64,
+) -> Result<u64, LogError> {
     if retention == Retention::UNLIMITED {
         return Ok(0);
     }
@@ -607,7 +745,11 @@ fn apply_retention(conn: &mut Connection, retention: Retention, now_ms: i64) -> 
     if let Some(max) = retention.max_entries {
         let offset = i64::try_from(max).unwrap_or(i64::MAX);
         let newest_to_drop: Option<i64> = tx
-            .query_row("SELECT id FROM requests ORDER BY id DESC LIMIT 1 OFFSET ?", [offset], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM requests ORDER BY id DESC LIMIT 1 OFFSET ?",
+                [offset],
+                |r| r.get(0),
+            )
             .optional()?;
         if let Some(id) = newest_to_drop {
             deleted += tx.execute("DELETE FROM requests WHERE id <= ?", [id])? as u64;

@@ -14,32 +14,57 @@ use crate::record::{RequestRecord, SENSITIVE_KEYS, is_sensitive_key};
 use crate::secret::mask;
 
 /// Header names whose whole value is a credential.
-const SENSITIVE_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+const SENSITIVE_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+];
 
 /// True when `v` is exactly what `secret::mask` produces: up to 4 kept
 /// characters (4 for 16+ chars, 2 for 8+, else 0), `***`, `(length)`.
 pub(crate) fn looks_masked(v: &str) -> bool {
-    let Some(star) = v.find("***(") else { return false };
+    let Some(star) = v.find("***(") else {
+        return false;
+    };
     let prefix = &v[..star];
     let rest = &v[star + 4..];
-    let Some(digits) = rest.strip_suffix(')') else { return false };
+    let Some(digits) = rest.strip_suffix(')') else {
+        return false;
+    };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let Ok(n) = digits.parse::<usize>() else { return false };
-    let keep = if n >= 16 { 4 } else if n >= 8 { 2 } else { 0 };
+    let Ok(n) = digits.parse::<usize>() else {
+        return false;
+    };
+    let keep = if n >= 16 {
+        4
+    } else if n >= 8 {
+        2
+    } else {
+        0
+    };
     n > 0 && prefix.chars().count() == keep && !prefix.contains('*')
 }
 
 /// Mask a sensitive value unless it already is a mask.
 fn ensure_masked(v: &str) -> String {
-    if v.is_empty() || looks_masked(v) { v.to_owned() } else { mask(v) }
+    if v.is_empty() || looks_masked(v) {
+        v.to_owned()
+    } else {
+        mask(v)
+    }
 }
 
 pub(crate) fn query(q: &[(String, String)]) -> Vec<(String, String)> {
     q.iter()
         .map(|(k, v)| {
-            let v = if is_sensitive_key(k) { ensure_masked(v) } else { text(v) };
+            let v = if is_sensitive_key(k) {
+                ensure_masked(v)
+            } else {
+                text(v)
+            };
             (k.clone(), v)
         })
         .collect()
@@ -52,7 +77,9 @@ fn json(value: &mut Value) {
                 match v {
                     Value::String(s) if is_sensitive_key(k) => *s = ensure_masked(s),
                     // A sensitive key holding a number (e.g. a numeric code) is still a secret.
-                    Value::Number(n) if is_sensitive_key(k) => *v = Value::String(ensure_masked(&n.to_string())),
+                    Value::Number(n) if is_sensitive_key(k) => {
+                        *v = Value::String(ensure_masked(&n.to_string()))
+                    }
                     Value::String(s) => {
                         // URLs inside JSON (redirect links, callback URLs) carry codes and tokens.
                         if s.contains('=') {
@@ -98,7 +125,9 @@ pub(crate) fn text(t: &str) -> String {
                 && !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             {
                 let value_end = rest[pat_len..]
-                    .find(|c: char| matches!(c, '&' | '"' | '\'' | ' ' | '<' | '>' | '#' | '\n' | '\r' | '\t' | ',' | ';'))
+                    .find([
+                        '&', '"', '\'', ' ', '<', '>', '#', '\n', '\r', '\t', ',', ';',
+                    ])
                     .map(|i| i + pat_len)
                     .unwrap_or(rest.len());
                 let end = value_end;
@@ -140,7 +169,11 @@ pub(crate) fn record(r: &RequestRecord) -> RequestRecord {
         errcode: r.errcode,
         errmsg: r.errmsg.as_deref().map(text),
         latency_ms: r.latency_ms,
-        response_headers: r.response_headers.iter().map(|(k, v)| (k.clone(), header(k, v))).collect(),
+        response_headers: r
+            .response_headers
+            .iter()
+            .map(|(k, v)| (k.clone(), header(k, v)))
+            .collect(),
         response_body: r.response_body.as_deref().map(body),
         // Transport errors (reqwest) print the full URL, query string included.
         error: r.error.as_deref().map(text),
@@ -153,11 +186,20 @@ mod tests {
 
     #[test]
     fn masks_are_recognised() {
-        for secret in ["a", "abcdefg", "abcdefgh", "0123456789abcdef", "张三李四王五赵六钱七孙八周九吴十郑"] {
+        for secret in [
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            "0123456789abcdef",
+            "张三李四王五赵六钱七孙八周九吴十郑",
+        ] {
             assert!(looks_masked(&mask(secret)), "{}", mask(secret));
             assert!(!looks_masked(secret));
         }
-        assert!(!looks_masked("abcdef***(32)"), "prefix too long for the length");
+        assert!(
+            !looks_masked("abcdef***(32)"),
+            "prefix too long for the length"
+        );
         assert!(!looks_masked("***()"));
     }
 
@@ -174,7 +216,9 @@ mod tests {
         assert!(r1.contains("userid=u1"));
         assert_eq!(text(&r1), r1);
 
-        let b = format!(r#"{{"corpsecret":"{raw}","nested":{{"code":12345678,"url":"https://a.test/?code={raw}&state=1"}}}}"#);
+        let b = format!(
+            r#"{{"corpsecret":"{raw}","nested":{{"code":12345678,"url":"https://a.test/?code={raw}&state=1"}}}}"#
+        );
         let b1 = body(&b);
         assert!(!b1.contains(raw) && !b1.contains("12345678"), "{b1}");
         assert_eq!(body(&b1), b1);
@@ -184,8 +228,14 @@ mod tests {
     fn credential_headers_are_masked() {
         let v = header("Set-Cookie", "session=SESSIONSECRET-0123456789; Path=/");
         assert!(!v.contains("SESSIONSECRET"), "{v}");
-        let v = header("Location", "https://h5.test/cb?code=OAUTHCODE0123456789&state=x");
+        let v = header(
+            "Location",
+            "https://h5.test/cb?code=OAUTHCODE0123456789&state=x",
+        );
         assert!(!v.contains("OAUTHCODE0123456789"), "{v}");
-        assert_eq!(header("Content-Type", "application/json"), "application/json");
+        assert_eq!(
+            header("Content-Type", "application/json"),
+            "application/json"
+        );
     }
 }

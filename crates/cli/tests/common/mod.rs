@@ -1,0 +1,78 @@
+//! Shared by the black-box CLI tests: a sandbox child process and JSON output reading.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+/// A `wwdev sandbox --json` child process, killed on drop.
+pub struct Sandbox {
+    pub child: Child,
+    pub info: Value,
+    /// Holds this test's request log, so tests never touch the user's real one.
+    pub data: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn start() -> Self {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
+            .args(["sandbox", "--port", "0", "--json"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn wwdev sandbox");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad JSON line {line:?}: {e}"));
+        Sandbox { child, info, data: tempfile::tempdir().unwrap() }
+    }
+    pub fn base(&self) -> &str {
+        self.info["base_url"].as_str().unwrap()
+    }
+    pub fn corpid(&self) -> &str {
+        self.info["corpid"].as_str().unwrap()
+    }
+    pub fn app(&self, i: usize) -> (String, String) {
+        let a = &self.info["apps"][i];
+        (a["agentid"].to_string(), a["secret"].as_str().unwrap().to_owned())
+    }
+    /// `wwdev` with base URL, corpid, agentid and secret of app `i` in the environment.
+    pub fn wwdev(&self, i: usize) -> Command {
+        let (agentid, secret) = self.app(i);
+        let mut c = Command::new(env!("CARGO_BIN_EXE_wwdev"));
+        c.env("WWDEV_BASE_URL", self.base())
+            .env("WWDEV_CORPID", self.corpid())
+            .env("WWDEV_AGENTID", agentid)
+            .env("WWDEV_SECRET", secret)
+            .env("WWDEV_LOG_FILE", self.log_file())
+            .env("LANG", "C");
+        c
+    }
+    pub fn log_file(&self) -> std::path::PathBuf {
+        self.data.path().join("requests.sqlite3")
+    }
+    pub fn admin(&self, path: &str, body: Value) {
+        let r = reqwest::blocking::Client::new()
+            .post(format!("{}/sandbox/admin/{path}", self.base()))
+            .json(&body)
+            .send()
+            .unwrap();
+        assert!(r.status().is_success(), "admin {path}: {}", r.status());
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn json_out(c: &mut Command) -> (i32, Value) {
+    let out = c.output().unwrap();
+    let code = out.status.code().unwrap_or(-1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v = serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stdout not JSON ({e}): {text} / stderr {}", String::from_utf8_lossy(&out.stderr)));
+    (code, v)
+}
+
