@@ -2,7 +2,7 @@
 # Builds and launches the wwdev desktop app. On first start it creates the "Sandbox"
 # profile pointing at the embedded WeCom simulator, so it works with no credentials.
 #   scripts/run.sh            release build, then run
-#   scripts/run.sh --dev      `"$ROOT/ui/node_modules/.bin/tauri" dev` with the Vite dev server (hot reload)
+#   scripts/run.sh --dev      `tauri dev` with the Vite dev server (hot reload)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the end-to-end suite against the real app:
-#   build ("$ROOT/ui/node_modules/.bin/tauri" build --debug --no-bundle) -> Xvfb -> private D-Bus session with an
+#   build (tauri build --debug --no-bundle) -> Xvfb -> private D-Bus session with an
 #   unlocked gnome-keyring -> node --test driving the app over WebDriver (tauri-driver).
 # Env: WWDEV_E2E_SKIP_BUILD=1 reuses the existing binary; extra args go to `node --test`.
 set -euo pipefail
