@@ -62,6 +62,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         LogReplayResult,
         DiagnoseKind,
         DiagnosisView,
+        SignerStatus,
+        SignerEventView,
     ];
     // The index re-exports every generated file, dependencies included.
     let mut names: Vec<String> = std::fs::read_dir(dir)?

@@ -52,4 +52,8 @@ pub const COMMANDS: &[&str] = &[
     "log_replay",
     "log_curl",
     "diagnose",
+    "signer_start",
+    "signer_stop",
+    "signer_status",
+    "signer_events",
 ];

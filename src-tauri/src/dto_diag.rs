@@ -237,3 +237,35 @@ impl From<&d::Pasted> for DiagPasted {
         }
     }
 }
+
+// ---- local signing endpoint (commands/signer.rs) ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Default)]
+#[ts(export_to = "SignerStatus.ts")]
+pub struct SignerStatus {
+    pub running: bool,
+    pub port: Option<u16>,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: Option<String>,
+    /// `base_url` + `/jssdk/signature?url=`.
+    pub signature_url: Option<String>,
+    pub profile_id: Option<String>,
+    pub profile_name: Option<String>,
+    pub origins: Vec<String>,
+    /// Ready-to-paste `ww.register` call using the endpoint.
+    pub snippet: Option<String>,
+}
+
+/// One request the endpoint answered (or refused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "SignerEventView.ts")]
+pub struct SignerEventView {
+    /// Increasing; pass the last one to `signer_events` to get newer ones.
+    pub seq: u32,
+    #[ts(type = "number")]
+    pub time_ms: i64,
+    pub origin: Option<String>,
+    pub url: Option<String>,
+    pub ok: bool,
+    pub error: Option<String>,
+}

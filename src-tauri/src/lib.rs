@@ -143,6 +143,10 @@ pub fn run() {
             commands::log::log_replay,
             commands::log::log_curl,
             commands::diagnose::diagnose,
+            commands::signer::signer_start,
+            commands::signer::signer_stop,
+            commands::signer::signer_status,
+            commands::signer::signer_events,
         ]);
     if let Err(e) = builder.run(tauri::generate_context!()) {
         eprintln!("wwdev could not start: {e}");

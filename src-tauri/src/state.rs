@@ -48,10 +48,10 @@ pub struct AppState {
     /// The embedded sandbox, once started.
     pub sandbox: std::sync::OnceLock<wwdev_sandbox::SandboxHandle>,
     /// Token/ticket cache for real WeCom (wall clock).
-    pub system_cache: wwdev_core::cache::TokenCache,
+    pub system_cache: Arc<wwdev_core::cache::TokenCache>,
     /// Token/ticket cache for profiles that point at the sandbox: it runs on the
     /// sandbox clock, so advancing that clock expires cached tokens too.
-    pub sandbox_cache: std::sync::OnceLock<wwdev_core::cache::TokenCache>,
+    pub sandbox_cache: std::sync::OnceLock<Arc<wwdev_core::cache::TokenCache>>,
     /// One HTTP client per (base URL, timeout, proxy), so connections are pooled.
     pub clients: Mutex<std::collections::HashMap<String, wwdev_core::client::WeComClient>>,
     /// Where every WeCom call is recorded (the request log); none until it is attached.
@@ -60,6 +60,8 @@ pub struct AppState {
     pub log: Option<wwdev_core::log::LogStore>,
     /// Shown once by the UI: the log was recovered from a broken file, or could not open.
     pub log_message: Option<String>,
+    /// The local signing endpoint, while it runs.
+    pub signer: tokio::sync::Mutex<Option<crate::commands::signer::Running>>,
 }
 
 impl AppState {
@@ -75,12 +77,13 @@ impl AppState {
             ready: AtomicBool::new(false),
             write: Mutex::new(()),
             sandbox: std::sync::OnceLock::new(),
-            system_cache: wwdev_core::cache::TokenCache::new(Arc::new(SystemClock)),
+            system_cache: Arc::new(wwdev_core::cache::TokenCache::new(Arc::new(SystemClock))),
             sandbox_cache: std::sync::OnceLock::new(),
             clients: Mutex::new(Default::default()),
             request_sink: None,
             log: None,
             log_message: None,
+            signer: Default::default(),
         }
     }
 

@@ -47,7 +47,7 @@ impl AppState {
             trusted_domains: app.trusted_domains.clone(),
             default_redirect_uri: format!("https://{first_domain}/oauth/callback"),
         };
-        let _ = self.sandbox_cache.set(TokenCache::new(handle.clock()));
+        let _ = self.sandbox_cache.set(std::sync::Arc::new(TokenCache::new(handle.clock())));
         let _ = self.sandbox.set(handle);
         self.ensure_sandbox_profile(&sb)?;
         Ok(())
@@ -72,6 +72,16 @@ impl AppState {
             return c;
         }
         &self.system_cache
+    }
+
+    /// The shared cache itself, for servers that outlive one command (the signing endpoint).
+    pub fn cache_arc_for(&self, base_url: &str) -> std::sync::Arc<TokenCache> {
+        if self.is_sandbox_url(base_url)
+            && let Some(c) = self.sandbox_cache.get()
+        {
+            return c.clone();
+        }
+        self.system_cache.clone()
     }
 
     /// The current time on the clock that governs `base_url` (the sandbox clock may

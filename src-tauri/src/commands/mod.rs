@@ -13,3 +13,4 @@ pub mod log;
 pub mod profiles;
 pub mod sandbox;
 pub mod sign;
+pub mod signer;

@@ -95,4 +95,46 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await setText(b, 'diag-paste', 'hello, this is not a signature');
     await tid(b, 'diag-parse-error').waitForDisplayed({ timeout: 10000 });
   });
+
+  test('local signing endpoint: switched on, fetched with a real HTTP client, listed, switched off', async () => {
+    await b.execute(() => { window.location.hash = '#/diagnosis'; });
+    await tid(b, 'signer-panel').waitForDisplayed({ timeout: 15000 });
+    await setText(b, 'signer-origins', 'http://localhost:5173');
+    await click(b, 'signer-switch');
+    await tid(b, 'signer-running').waitForDisplayed({ timeout: 15000 });
+    const url = (await (await tid(b, 'signer-base-url')).getText()).trim();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/jssdk\/signature\?url=$/);
+    const page = 'https://app.example.com/h5/index.html?from=menu#/orders/42';
+    const res = await fetch(url + encodeURIComponent(page), { headers: { Origin: 'http://localhost:5173' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+    const body = await res.json();
+    const profileId = (await invoke(b, 'profiles_list')).active_id;
+    const ticket = await invoke(b, 'secret_reveal', { profileId, what: 'corp_ticket' });
+    const c = body.config;
+    assert.equal(c.signature, sha1(`jsapi_ticket=${ticket}&noncestr=${c.nonceStr}&timestamp=${c.timestamp}&url=${page.split('#')[0]}`));
+    assert.match(body.agentConfig.signature, /^[0-9a-f]{40}$/);
+    assert.ok(body.corpId && String(body.agentId));
+    const other = await fetch(url + encodeURIComponent(page), { headers: { Origin: 'http://evil.example' } });
+    assert.notEqual(other.headers.get('access-control-allow-origin'), 'http://evil.example');
+    await b.waitUntil(async () => (await b.$$('[data-testid="signer-event"]')).length >= 1, {
+      timeout: 10000, timeoutMsg: 'the request did not appear in the live list',
+    });
+    const snippet = await (await tid(b, 'signer-snippet')).getText();
+    assert.ok(snippet.includes('ww.register') && snippet.includes(url.split('/jssdk')[0]));
+    const logged = await invoke(b, 'log_query', {
+      filter: { profile: null, endpoint: null, outcome: 'any', code: null, since_ms: null, until_ms: null, text: 'jssdk' },
+      page: { before_id: null, limit: 10 },
+    });
+    assert.ok(logged.items.some((i) => i.feature === 'signing-endpoint'), 'endpoint request not in the request log');
+    await (await tid(b, 'signer-panel')).scrollIntoView();
+    for (const [locale, theme] of [['en', 'light'], ['zh', 'dark']]) {
+      await setLook(b, locale, theme);
+      await shot(b, `signer-${locale}-${theme}`);
+    }
+    await setLook(b, 'zh', 'light');
+    await click(b, 'signer-switch');
+    await tid(b, 'signer-running').waitForDisplayed({ reverse: true, timeout: 10000 });
+    await assert.rejects(fetch(url + 'x'));
+  });
 });

@@ -156,3 +156,14 @@ export const diagnose = (p: DiagnoseParams) =>
     registerNonce: blankToNull(p.registerNonce),
     registerTimestamp: blankToNull(p.registerTimestamp),
   });
+
+// ---- local signing endpoint (commands/signer.rs) ----
+import type { SignerEventView, SignerStatus } from './types';
+
+/** port null = a free port; origins = page origins allowed by CORS (location.origin). */
+export const signerStart = (profileId: string, port: number | null, origins: string[]) =>
+  call<SignerStatus>('signer_start', { profileId, port, origins });
+export const signerStop = () => call<SignerStatus>('signer_stop');
+export const signerStatus = () => call<SignerStatus>('signer_status');
+/** Requests with seq above `after`, oldest first. */
+export const signerEvents = (after: number) => call<SignerEventView[]>('signer_events', { after });

@@ -57,6 +57,8 @@ export type { Settings } from "./Settings";
 export type { Severity } from "./Severity";
 export type { SignReport } from "./SignReport";
 export type { SignedPart } from "./SignedPart";
+export type { SignerEventView } from "./SignerEventView";
+export type { SignerStatus } from "./SignerStatus";
 export type { Step } from "./Step";
 export type { Theme } from "./Theme";
 export type { TicketHistoryItem } from "./TicketHistoryItem";
