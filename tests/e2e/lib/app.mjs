@@ -51,7 +51,20 @@ async function waitForPort(port, child, log, timeoutMs = 20000) {
  * Starts tauri-driver in its own process group and opens a WebDriver session on the app.
  * Returns { browser, home, close() }; close() ends the session and kills the whole group.
  */
-export async function launchApp(home, { args = [], env = {} } = {}) {
+export async function launchApp(home, opts = {}) {
+  // Under load, WebKitWebDriver occasionally drops the new-session request
+  // (UND_ERR_SOCKET); a fresh driver on fresh ports then works.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(home, opts);
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      console.warn(`launching the app failed, retrying once: ${e.message}`);
+    }
+  }
+}
+
+async function launchOnce(home, { args = [], env = {} } = {}) {
   if (!fs.existsSync(APP_BIN)) throw new Error(`app binary missing: ${APP_BIN} (run tests/e2e/run.sh)`);
   const port = await freePort();
   const nativePort = await freePort();
@@ -116,8 +129,24 @@ export function tid(browser, id) {
 export async function screenshot(browser, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  // WebKitWebDriver sometimes leaves the first screenshot of a session unanswered;
-  // a second attempt succeeds. A missing picture is reported, not a test failure.
+  // WebKitWebDriver's screenshot waits for the next painted frame, and an idle page may
+  // never paint again; a 1px near-invisible element changing for a few frames forces one.
+  try {
+    await browser.execute(() => {
+      const el = document.createElement('div');
+      el.style.cssText = 'position:fixed;left:0;bottom:0;width:1px;height:1px;opacity:0.01;pointer-events:none';
+      document.body.appendChild(el);
+      let n = 0;
+      const tick = () => {
+        el.style.transform = `translateX(${n++ % 2}px)`;
+        if (n < 240) requestAnimationFrame(tick);
+        else el.remove();
+      };
+      requestAnimationFrame(tick);
+    });
+  } catch { /* the screenshot below still reports its own failure */ }
+  // If it still goes unanswered, a second attempt usually succeeds. A missing picture is
+  // reported, not a test failure.
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
       await browser.saveScreenshot(file);

@@ -6,8 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, click, fill, invoke, launchApp, makeHome, tid, waitForIpc } from '../lib/app.mjs';
-import { setText, shot } from '../lib/shot.mjs';
+import { ROOT, click, fill, invoke, launchApp, makeHome, screenshot, tid, waitForIpc } from '../lib/app.mjs';
+import { setText } from '../lib/text.mjs';
 
 const HAS_UI = fs.existsSync(path.join(ROOT, 'ui/package.json'));
 const sha1 = (s) => crypto.createHash('sha1').update(s).digest('hex');
@@ -46,7 +46,7 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await b.execute(() => { window.location.hash = '#/diagnosis'; });
     await tid(b, 'screen-diagnosis').waitForDisplayed({ timeout: 15000 });
     await tid(b, 'diag-no-tickets').waitForDisplayed({ timeout: 10000 });
-    await shot(b, 'diag-no-tickets');
+    await screenshot(b, 'diag-no-tickets');
     await click(b, 'diag-fetch-tickets');
     await tid(b, 'diag-no-tickets').waitForDisplayed({ reverse: true, timeout: 15000 });
 
@@ -75,10 +75,10 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
 
     for (const [locale, theme] of [['zh', 'light'], ['en', 'dark'], ['en', 'light'], ['zh', 'dark']]) {
       await setLook(b, locale, theme);
-      await shot(b, `diag-fragment-${locale}-${theme}`);
+      await screenshot(b, `diag-fragment-${locale}-${theme}`);
       if (locale === 'en') {
         await (await tid(b, 'diag-fields')).scrollIntoView();
-        await shot(b, `diag-diff-${locale}-${theme}`);
+        await screenshot(b, `diag-diff-${locale}-${theme}`);
         await b.execute(() => window.scrollTo(0, 0));
       }
     }
@@ -88,9 +88,9 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
     try {
       await verdict(b, 'true');
     } finally {
-      await shot(b, 'diag-after-right');
+      await screenshot(b, 'diag-after-right');
     }
-    await shot(b, 'diag-valid');
+    await screenshot(b, 'diag-valid');
 
     await setText(b, 'diag-paste', 'hello, this is not a signature');
     await tid(b, 'diag-parse-error').waitForDisplayed({ timeout: 10000 });
@@ -130,7 +130,7 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await (await tid(b, 'signer-panel')).scrollIntoView();
     for (const [locale, theme] of [['en', 'light'], ['zh', 'dark']]) {
       await setLook(b, locale, theme);
-      await shot(b, `signer-${locale}-${theme}`);
+      await screenshot(b, `signer-${locale}-${theme}`);
     }
     await setLook(b, 'zh', 'light');
     await click(b, 'signer-switch');

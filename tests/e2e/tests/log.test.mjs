@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ROOT, click, fill, filesContaining, invoke, launchApp, makeHome, tid, waitForIpc, waitText,
+  ROOT, click, fill, filesContaining, invoke, launchApp, makeHome, screenshot, tid, waitForIpc, waitText,
 } from '../lib/app.mjs';
-import { setText, shot } from '../lib/shot.mjs';
+import { setText } from '../lib/text.mjs';
 
 const HAS_UI = fs.existsSync(path.join(ROOT, 'ui/package.json'));
 
@@ -95,7 +95,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await waitText(b, 'log-detail-errcode', /errcode [1-9]\d*/);
     // The single-use code was masked, so this call cannot be replayed.
     assert.equal(await (await tid(b, 'log-replay')).isEnabled(), false);
-    await shot(b, 'log-error-detail');
+    await screenshot(b, 'log-error-detail');
 
     // Full-text search.
     await click(b, 'log-filter-reset');
@@ -122,7 +122,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     const detail = await invoke(b, 'log_get', { id: Number(await (await b.$('[data-testid="log-row"]')).getAttribute('data-id')) });
     assert.equal(detail.item.feature, 'replay');
     assert.match(await invoke(b, 'log_curl', { id: idBefore }), /^curl .*get_api_domain_ip/s);
-    await shot(b, 'log-replay');
+    await screenshot(b, 'log-replay');
   });
 
   test('export holds the filtered set and no secret; screenshots; clear empties the log', async () => {
@@ -155,7 +155,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
       const first = await b.$('[data-testid="log-row"]');
       await first.click();
       await tid(b, 'log-detail').waitForDisplayed();
-      await shot(b, `log-${locale}-${theme}`);
+      await screenshot(b, `log-${locale}-${theme}`);
     }
     await setLook(b, 'zh', 'light');
 
@@ -163,6 +163,6 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await click(b, 'log-clear-confirm');
     await tid(b, 'log-empty').waitForDisplayed({ timeout: 10000 });
     assert.equal((await invoke(b, 'log_query', { filter, page: { before_id: null, limit: 10 } })).total, 0);
-    await shot(b, 'log-cleared');
+    await screenshot(b, 'log-cleared');
   });
 });
