@@ -104,6 +104,16 @@ pub fn redact_body(body: &str) -> String {
 
 /// Redact `key=value` occurrences of sensitive keys inside free text.
 pub fn redact_text(text: &str) -> String {
+    redact_pairs(text, &['&', '"', '\'', ' ', '<', '>', '#', '\n', '\r'], crate::secret::mask)
+}
+
+/// The `key=value` scanner shared by [`redact_text`] and the request log's
+/// idempotent re-redaction: a key must not be the tail of a longer word, the value
+/// ends at the first of `stop`, and `mask` turns the value into what is written.
+pub(crate) fn redact_pairs(text: &str, stop: &[char], mask: impl Fn(&str) -> String) -> String {
+    if !text.contains('=') {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     'outer: while !rest.is_empty() {
@@ -115,17 +125,14 @@ pub fn redact_text(text: &str) -> String {
                 && rest.as_bytes()[key.len()] == b'='
                 && !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
             {
-                let value_end = rest[pat_len..]
-                    .find(['&', '"', '\'', ' ', '<', '>', '#', '\n', '\r'])
-                    .map(|i| i + pat_len)
-                    .unwrap_or(rest.len());
+                let value_end = rest[pat_len..].find(stop).map(|i| i + pat_len).unwrap_or(rest.len());
                 out.push_str(&rest[..pat_len]);
-                out.push_str(&crate::secret::mask(&rest[pat_len..value_end]));
+                out.push_str(&mask(&rest[pat_len..value_end]));
                 rest = &rest[value_end..];
                 continue 'outer;
             }
         }
-        let ch = rest.chars().next().unwrap();
+        let ch = rest.chars().next().unwrap_or(' ');
         out.push(ch);
         rest = &rest[ch.len_utf8()..];
     }

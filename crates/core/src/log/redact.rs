@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::record::{RequestRecord, SENSITIVE_KEYS, is_sensitive_key};
+use crate::record::{RequestRecord, is_sensitive_key, redact_pairs};
 use crate::secret::mask;
 
 /// Header names whose whole value is a credential.
@@ -106,42 +106,14 @@ pub(crate) fn body(b: &str) -> String {
 }
 
 /// Mask `key=value` pairs of sensitive keys in free text; values that already
-/// are masks are left alone. Same scanning rules as `record::redact_text`
-/// (a key must not be the tail of a longer word; the value ends at `&`, quote,
-/// whitespace, `<`, `>` or `#`).
+/// are masks are left alone. The scanner is `record::redact_pairs`; values here
+/// also end at a tab, comma or semicolon.
 pub(crate) fn text(t: &str) -> String {
-    if !t.contains('=') {
-        return t.to_owned();
-    }
-    let mut out = String::with_capacity(t.len());
-    let mut rest = t;
-    'outer: while !rest.is_empty() {
-        for key in SENSITIVE_KEYS {
-            let pat_len = key.len() + 1;
-            if rest.len() > pat_len
-                && rest.is_char_boundary(key.len())
-                && rest[..key.len()].eq_ignore_ascii_case(key)
-                && rest.as_bytes()[key.len()] == b'='
-                && !out.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            {
-                let value_end = rest[pat_len..]
-                    .find([
-                        '&', '"', '\'', ' ', '<', '>', '#', '\n', '\r', '\t', ',', ';',
-                    ])
-                    .map(|i| i + pat_len)
-                    .unwrap_or(rest.len());
-                let end = value_end;
-                out.push_str(&rest[..pat_len]);
-                out.push_str(&ensure_masked(&rest[pat_len..end]));
-                rest = &rest[end..];
-                continue 'outer;
-            }
-        }
-        let ch = rest.chars().next().unwrap_or(' ');
-        out.push(ch);
-        rest = &rest[ch.len_utf8()..];
-    }
-    out
+    redact_pairs(
+        t,
+        &['&', '"', '\'', ' ', '<', '>', '#', '\n', '\r', '\t', ',', ';'],
+        ensure_masked,
+    )
 }
 
 fn header(name: &str, value: &str) -> String {
