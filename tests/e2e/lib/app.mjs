@@ -181,7 +181,23 @@ export async function fill(browser, id, value) {
 export async function click(browser, id) {
   const el = await tid(browser, id);
   await el.waitForClickable();
-  await el.click();
+  await clickEl(browser, el);
+}
+
+/**
+ * Clicks an element. A transient overlay (a toast, a tooltip, a closing popover) can
+ * intercept the click under load; wait for it to go and try again, a few times.
+ */
+export async function clickEl(browser, el) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await el.click();
+      return;
+    } catch (e) {
+      if (attempt >= 5 || !/click intercepted/.test(String(e.message))) throw e;
+      await browser.pause(400);
+    }
+  }
 }
 
 export async function textOf(browser, id) {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ROOT, click, fill, filesContaining, invoke, launchApp, makeHome, screenshot, tid, waitForIpc, waitText,
+  ROOT, click, clickEl, fill, filesContaining, invoke, launchApp, makeHome, screenshot, tid, waitForIpc, waitText,
 } from '../lib/app.mjs';
 import { setText } from '../lib/text.mjs';
 
@@ -39,7 +39,7 @@ async function pickOption(b, id, index) {
   await opt.waitForClickable({ timeout: 5000 });
   // The menu fades in; a click during the animation can be intercepted.
   await b.pause(300);
-  await opt.click();
+  await clickEl(b, opt);
 }
 
 async function setLook(b, locale, theme) {
@@ -87,7 +87,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await pickOption(b, 'log-filter-outcome', 2);
     await waitRows(b, (p) => p.length > 0 && !p.includes('/cgi-bin/gettoken') && p.includes('/cgi-bin/auth/getuserinfo'), 'error filter');
     const rows = await b.$$('[data-testid="log-row"]');
-    await rows[0].click();
+    await clickEl(b, rows[0]);
     await tid(b, 'log-detail').waitForDisplayed();
     await tid(b, 'log-detail-explanation').waitForDisplayed();
     await tid(b, 'log-errcode-link').waitForDisplayed();
@@ -112,7 +112,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await waitRows(b, (p) => p[0] === '/cgi-bin/get_api_domain_ip', 'live entry did not appear on top');
     const first = await b.$('[data-testid="log-row"]');
     const idBefore = Number(await first.getAttribute('data-id'));
-    await first.click();
+    await clickEl(b, first);
     await waitText(b, 'log-detail-path', /get_api_domain_ip/);
     await click(b, 'log-replay');
     await tid(b, 'log-replay-result').waitForDisplayed({ timeout: 15000 });
@@ -153,7 +153,7 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     for (const [locale, theme] of [['zh', 'light'], ['en', 'dark'], ['en', 'light'], ['zh', 'dark']]) {
       await setLook(b, locale, theme);
       const first = await b.$('[data-testid="log-row"]');
-      await first.click();
+      await clickEl(b, first);
       await tid(b, 'log-detail').waitForDisplayed();
       await screenshot(b, `log-${locale}-${theme}`);
     }
