@@ -7,6 +7,7 @@ pub mod clock;
 pub mod diagnose;
 pub mod domain;
 pub mod log;
+pub mod loopback;
 pub mod record;
 pub mod secret;
 pub mod signature;
