@@ -12,4 +12,4 @@ if [ "${1:-}" = "--dev" ]; then
   exec "$ROOT/ui/node_modules/.bin/tauri" dev
 fi
 "$ROOT/ui/node_modules/.bin/tauri" build --no-bundle
-exec "$ROOT/src-tauri/target/release/wwdev-app" "$@"
+exec "$ROOT/target/release/wwdev-app" "$@"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test suite, stopping at the first failure:
-#   1. cargo test --workspace            (wwdev-core, wwdev-sandbox, wwdev CLI)
-#   2. cargo test in src-tauri           (command layer; keyring round trip through a
-#                                         real gnome-keyring in a private D-Bus session)
+#   1. cargo test                        (core, sandbox, signer, workbench, CLI: no WebKit)
+#   2. cargo test -p wwdev-app           (the desktop shell: generated commands through
+#                                         Tauri's IPC and ACL, and the keyring through a real
+#                                         gnome-keyring in a private D-Bus session)
 #   3. npm test in ui                    (Vitest)
 #   4. tests/e2e/run.sh                  (the real app under Xvfb over WebDriver)
 # Env: WWDEV_SKIP_SETUP=1 skips scripts/setup.sh; WWDEV_SKIP_E2E=1 skips step 4.
@@ -14,14 +15,14 @@ trap 'rc=$?; [ $rc -ne 0 ] && printf "\n\033[1;31mFAILED during: %s\033[0m\n" "$
 
 if [ "${WWDEV_SKIP_SETUP:-}" != "1" ]; then CURRENT="setup"; step "$CURRENT"; "$ROOT/scripts/setup.sh"; fi
 
-CURRENT="cargo test --workspace"; step "$CURRENT"
-(cd "$ROOT" && cargo test --workspace)
+CURRENT="cargo test"; step "$CURRENT"
+(cd "$ROOT" && cargo test)
 
-CURRENT="cargo test (src-tauri, real keyring)"; step "$CURRENT"
+CURRENT="cargo test -p wwdev-app (real keyring)"; step "$CURRENT"
 KEYRING_HOME="$(mktemp -d /tmp/wwdev-test-keyring-XXXXXX)"
-(cd "$ROOT/src-tauri" && XDG_DATA_HOME="$KEYRING_HOME" WWDEV_REQUIRE_KEYRING=1 dbus-run-session -- bash -c '
+(cd "$ROOT" && XDG_DATA_HOME="$KEYRING_HOME" dbus-run-session -- bash -c '
   eval "$(printf wwdev-test | gnome-keyring-daemon --unlock --components=secrets)"
-  cargo test')
+  cargo test -p wwdev-app')
 rm -rf "$KEYRING_HOME"
 
 if [ -f "$ROOT/ui/package.json" ]; then

@@ -1,29 +1,20 @@
-//! wwdev desktop shell: Tauri commands over wwdev-core, app state, keyring and the
-//! embedded sandbox. No WeCom logic lives here.
+//! wwdev desktop shell: hosts a `wwdev_workbench::Workbench` — the keyring, the plugin
+//! store, Tauri events — and exposes the workbench's registered commands as Tauri
+//! commands. No logic of its own lives here.
 
-pub mod bindings;
-pub mod commands;
-pub mod dto;
-pub mod dto_diag;
-pub mod dto_log;
-pub mod error;
 pub mod kv;
-pub mod qr;
 pub mod secrets;
-pub mod state;
-pub mod wecom;
-
-include!("command_names.rs");
 
 use std::sync::Arc;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 use tauri_plugin_store::StoreExt;
+use wwdev_workbench::api::prelude::*;
+use wwdev_workbench::host::{EventSink, MemorySecretStore, SecretStore};
+use wwdev_workbench::{Host, Workbench};
 
-use crate::dto::KeyringStatus;
 use crate::kv::PluginStore;
-use crate::secrets::{KEYRING_SERVICE, KeyringSecretStore, MemorySecretStore, SecretStore};
-use crate::state::AppState;
+use crate::secrets::{KEYRING_SERVICE, KeyringSecretStore};
 
 /// Name of the tauri-plugin-store file under the app data dir. Holds profiles (no
 /// secrets), settings and link history.
@@ -37,8 +28,8 @@ const READY_DEADLINE_SECS: u64 = 60;
 pub fn open_secret_store() -> (Arc<dyn SecretStore>, KeyringStatus) {
     let service = std::env::var("WWDEV_KEYRING_SERVICE").unwrap_or_else(|_| KEYRING_SERVICE.to_owned());
     match KeyringSecretStore::probe(service) {
-        Ok(k) => (Arc::new(k), KeyringStatus { available: true, message: None }),
-        Err(why) => {
+        Ok(k) => (Arc::new(k), KeyringStatus { available: true, message: None, message_zh: None }),
+        Err((why, why_zh)) => {
             tracing::warn!("no keyring: {why}");
             (
                 Arc::new(MemorySecretStore::default()),
@@ -47,14 +38,73 @@ pub fn open_secret_store() -> (Arc<dyn SecretStore>, KeyringStatus) {
                     message: Some(format!(
                         "{why} Secrets you enter are kept in memory for this session only and are never written to disk."
                     )),
+                    message_zh: Some(format!("{why_zh} 你输入的 Secret 只在本次会话中保存在内存里，绝不会写入磁盘。")),
                 },
             )
         }
     }
 }
 
+/// Workbench events become Tauri events to the window; `exit` ends the app.
+struct TauriEvents(tauri::AppHandle);
+
+impl EventSink for TauriEvents {
+    fn emit(&self, event: &str, payload: serde_json::Value) {
+        if let Err(e) = self.0.emit(event, payload) {
+            tracing::debug!("event {event} not delivered: {e}");
+        }
+    }
+    fn exit(&self, code: i32) {
+        self.0.exit(code);
+    }
+}
+
+/// One `#[tauri::command]` per registered command, calling the workbench method of the
+/// same name, and the handler listing them all.
+macro_rules! tauri_commands {
+    ($wb:ident; $( $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty => $body:expr ;)*) => {
+        /// The generated Tauri commands (see crates/workbench/src/registry.rs).
+        pub mod commands {
+            use super::*;
+            $(
+                #[tauri::command]
+                #[allow(clippy::too_many_arguments)]
+                pub async fn $name(workbench: tauri::State<'_, Workbench>, $($arg: $ty),*) -> Result<$ret, UiError> {
+                    workbench.$name($($arg),*).await
+                }
+            )*
+        }
+
+        /// The invoke handler of every registered command.
+        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$name),*]
+        }
+    };
+}
+wwdev_workbench::with_commands!(tauri_commands);
+
 fn system_locale() -> String {
     sys_locale::get_locale().unwrap_or_else(|| "zh-CN".to_owned())
+}
+
+/// Builds the workbench for this app: store, keyring, request log, events.
+fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<dyn std::error::Error>> {
+    let store = app.store(STORE_FILE)?;
+    let kv = Arc::new(PluginStore(store));
+    let (secrets, keyring) = open_secret_store();
+    let settings: Settings = wwdev_workbench::host::KvStore::get(kv.as_ref(), "settings")
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    Ok(Workbench::new(Host {
+        kv,
+        secrets,
+        keyring,
+        events: Arc::new(TauriEvents(app.handle().clone())),
+        system_locale: system_locale(),
+        exit_when_ready,
+        // The request log shared with the CLI; every WeCom call is recorded.
+        log: wwdev_workbench::log_open(None, &settings),
+    }))
 }
 
 pub fn run() {
@@ -64,23 +114,12 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let store = app.store(STORE_FILE)?;
-            let (secrets, keyring) = open_secret_store();
-            let mut state = AppState::new(Arc::new(PluginStore(store)), secrets, keyring);
-            state.exit_when_ready = exit_when_ready;
-            state.system_locale = system_locale();
-            // The request log shared with the CLI; every WeCom call below is recorded.
-            commands::log::attach_log(&mut state, None);
+            let wb = workbench(app, exit_when_ready)?;
             // The embedded sandbox: 127.0.0.1 on a free port, on Tauri's tokio runtime.
-            match tauri::async_runtime::block_on(wwdev_sandbox::start(wwdev_sandbox::SandboxConfig::default())) {
-                Ok(handle) => {
-                    if let Err(e) = state.attach_sandbox(handle) {
-                        eprintln!("wwdev: could not set up the Sandbox profile: {}", e.message);
-                    }
-                }
-                Err(e) => eprintln!("wwdev: the embedded sandbox could not start: {e}"),
+            if let Err(e) = tauri::async_runtime::block_on(wb.start_sandbox()) {
+                eprintln!("wwdev: {}", e.message);
             }
-            app.manage(state);
+            app.manage(wb);
             if exit_when_ready {
                 let handle = app.handle().clone();
                 std::thread::spawn(move || {
@@ -91,63 +130,7 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::app::app_ready,
-            commands::app::settings_get,
-            commands::app::settings_set,
-            commands::profiles::profiles_list,
-            commands::profiles::profile_save,
-            commands::profiles::profile_delete,
-            commands::profiles::profile_duplicate,
-            commands::profiles::profile_set_active,
-            commands::profiles::profiles_export,
-            commands::profiles::profiles_import,
-            commands::profiles::profile_test,
-            commands::credentials::credentials_snapshot,
-            commands::credentials::token_fetch,
-            commands::credentials::ticket_fetch,
-            commands::credentials::ticket_history,
-            commands::credentials::secret_reveal,
-            commands::sign::sign,
-            commands::links::oauth_build,
-            commands::links::weblogin_build,
-            commands::links::oauth_batch,
-            commands::links::explain_url,
-            commands::links::qr_svg,
-            commands::links::qr_png_base64,
-            commands::links::qr_save,
-            commands::links::link_history,
-            commands::links::link_history_clear,
-            commands::identity::identity_lookup,
-            commands::identity::user_get,
-            commands::identity::user_to_openid,
-            commands::console::console_catalog,
-            commands::console::console_send,
-            commands::errcodes::errcodes_search,
-            commands::errcodes::errcode_get,
-            commands::domain::domain_check,
-            commands::sandbox::sandbox_status,
-            commands::sandbox::sandbox_advance_clock,
-            commands::sandbox::sandbox_set_fault,
-            commands::sandbox::sandbox_clear_faults,
-            commands::sandbox::sandbox_reset,
-            commands::sandbox::sandbox_authorize_url,
-            commands::log::log_query,
-            commands::log::log_since,
-            commands::log::log_get,
-            commands::log::log_facets,
-            commands::log::log_export,
-            commands::log::log_export_text,
-            commands::log::log_clear,
-            commands::log::log_replay,
-            commands::log::log_curl,
-            commands::diagnose::diagnose,
-            commands::signer::signer_start,
-            commands::signer::signer_stop,
-            commands::signer::signer_status,
-            commands::signer::signer_events,
-        ]);
+        .invoke_handler(handler());
     if let Err(e) = builder.run(tauri::generate_context!()) {
         eprintln!("wwdev could not start: {e}");
         std::process::exit(1);
@@ -155,37 +138,67 @@ pub fn run() {
 }
 
 #[cfg(test)]
-mod acl_tests {
-    use super::COMMANDS;
+mod ipc_tests {
+    //! The generated commands through Tauri's real IPC and ACL (mock runtime, the app's
+    //! own context and capability).
+    use super::*;
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+    use tauri::webview::InvokeRequest;
 
-    /// The ACL (build.rs), the handler list and the capability must name the same commands.
+    fn app() -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+        let app = mock_builder()
+            .plugin(tauri_plugin_opener::init())
+            .manage(Workbench::in_memory())
+            .invoke_handler(handler())
+            .build(tauri::generate_context!())
+            .expect("mock app");
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
+        (app, window)
+    }
+
+    fn invoke(w: &tauri::WebviewWindow<MockRuntime>, cmd: &str, args: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+        get_ipc_response(
+            w,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<serde_json::Value>().unwrap())
+    }
+
     #[test]
-    fn command_lists_match() {
-        let lib = include_str!("lib.rs");
-        let start = lib.find("generate_handler![").unwrap();
-        let end = start + lib[start..].find(']').unwrap();
-        let mut handled: Vec<&str> = lib[start..end]
-            .split(',')
-            .filter_map(|s| s.trim().rsplit("::").next())
-            .filter(|s| !s.is_empty() && !s.starts_with("generate_handler"))
-            .collect();
-        handled.sort();
-        let mut listed: Vec<&str> = COMMANDS.to_vec();
-        listed.sort();
-        assert_eq!(handled, listed);
+    fn every_registered_command_is_allowed_and_answers_through_ipc() {
+        let (_app, w) = app();
+        // A command with camelCase arguments, answered by the workbench.
+        let entry = invoke(&w, "errcode_get", serde_json::json!({ "code": 40029 })).expect("errcode_get");
+        assert_eq!(entry["code"], 40029);
+        // Errors arrive as the one UiError shape, in both languages.
+        let err = invoke(&w, "profile_delete", serde_json::json!({ "id": "nope" })).unwrap_err();
+        assert_eq!(err["kind"], "not_found");
+        assert!(err["message_zh"].as_str().unwrap().contains("不存在"), "{err}");
+        // Every registered command passes the ACL: a refusal would say "not allowed".
+        for cmd in wwdev_workbench::COMMANDS {
+            if let Err(e) = invoke(&w, cmd, serde_json::json!({})) {
+                let text = e.to_string();
+                assert!(!text.contains("not allowed"), "{cmd} refused by the ACL: {text}");
+            }
+        }
+    }
 
-        let cap: serde_json::Value =
-            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
-        let perms: Vec<String> = cap["permissions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|p| p.as_str())
-            .filter(|p| p.starts_with("allow-"))
-            .map(|p| p.trim_start_matches("allow-").replace('-', "_"))
-            .collect();
-        let mut perms: Vec<&str> = perms.iter().map(String::as_str).collect();
-        perms.sort();
-        assert_eq!(perms, listed);
+    #[test]
+    fn an_installed_but_unpermitted_command_is_refused_by_the_acl() {
+        let (_app, w) = app();
+        // opener:default allows opening URLs, not arbitrary paths.
+        let e = invoke(&w, "plugin:opener|open_path", serde_json::json!({ "path": "/etc/passwd" })).unwrap_err();
+        assert!(e.to_string().contains("not allowed"), "{e}");
+        let e = invoke(&w, "no_such_command", serde_json::json!({})).unwrap_err();
+        assert!(!e.to_string().is_empty());
     }
 }

@@ -6,18 +6,6 @@ use wwdev_core::secret::Secret;
 
 pub use wwdev_core::profile::{MemorySecretStore, SecretStore};
 
-use crate::error::UiError;
-
-/// A secret-store failure as the UI shows it: always kind `keyring`.
-pub fn keyring_ui_error(e: CoreError) -> UiError {
-    let message = match e {
-        CoreError::Config(m) => m,
-        other => other.to_string(),
-    };
-    UiError::keyring(message)
-        .with_hint("Make sure the system keyring is running and unlocked, then try again. The secret was not written anywhere else.")
-}
-
 /// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
 /// Windows) through the `keyring` crate. One entry per profile: service = `service`,
 /// user = profile id.
@@ -31,12 +19,13 @@ pub const KEYRING_SERVICE: &str = "dev.wwdev.app";
 impl KeyringSecretStore {
     /// Connects to the keyring and checks that it answers. `Err` carries a plain
     /// explanation of why secrets cannot be stored there.
-    pub fn probe(service: impl Into<String>) -> Result<Self, String> {
+    /// `Err` carries the explanation in English and Chinese.
+    pub fn probe(service: impl Into<String>) -> Result<Self, (String, String)> {
         let store = Self { service: service.into() };
-        let entry = store.entry("__wwdev_probe__").map_err(|e| describe(&e))?;
+        let entry = store.entry("__wwdev_probe__").map_err(|e| (describe(&e), describe_zh(&e)))?;
         match entry.get_password() {
             Ok(_) | Err(keyring::Error::NoEntry) => Ok(store),
-            Err(e) => Err(describe(&e)),
+            Err(e) => Err((describe(&e), describe_zh(&e))),
         }
     }
 
@@ -54,6 +43,19 @@ fn describe(e: &keyring::Error) -> String {
             "No access to the system keyring: {inner}. On Linux start and unlock gnome-keyring (or KWallet)."
         ),
         other => format!("System keyring error: {other}"),
+    }
+}
+
+/// The same, in Chinese.
+pub fn describe_zh(e: &keyring::Error) -> String {
+    match e {
+        keyring::Error::PlatformFailure(inner) => {
+            format!("系统密钥环出错：{inner}。在 Linux 上需要运行并解锁 Secret Service（gnome-keyring 或 KWallet）。")
+        }
+        keyring::Error::NoStorageAccess(inner) => {
+            format!("无法访问系统密钥环：{inner}。在 Linux 上请启动并解锁 gnome-keyring（或 KWallet）。")
+        }
+        other => format!("系统密钥环错误：{other}"),
     }
 }
 
@@ -98,20 +100,17 @@ mod tests {
         assert!(s.get("p1").unwrap().is_none());
     }
 
-    /// Runs against the real keyring when one is reachable (the test script runs
-    /// `cargo test` under dbus-run-session with gnome-keyring unlocked and sets
-    /// WWDEV_REQUIRE_KEYRING=1 so a missing keyring fails instead of skipping).
+    /// Runs against the real keyring: scripts/test.sh runs these tests under
+    /// dbus-run-session with gnome-keyring unlocked. Without a keyring it fails, unless
+    /// WWDEV_NO_KEYRING=1 says on purpose that there is none (a quick local run).
     #[test]
     fn keyring_round_trip() {
         let service = format!("dev.wwdev.test.{}", std::process::id());
         let store = match KeyringSecretStore::probe(&service) {
             Ok(s) => s,
-            Err(why) => {
-                assert!(
-                    std::env::var("WWDEV_REQUIRE_KEYRING").is_err(),
-                    "keyring required but unavailable: {why}"
-                );
-                eprintln!("skipping keyring_round_trip: {why}");
+            Err((why, _)) => {
+                assert!(std::env::var("WWDEV_NO_KEYRING").is_ok(), "no keyring (set WWDEV_NO_KEYRING=1 to skip): {why}");
+                eprintln!("skipping keyring_round_trip (WWDEV_NO_KEYRING): {why}");
                 return;
             }
         };

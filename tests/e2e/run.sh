@@ -19,7 +19,7 @@ if [ "${WWDEV_E2E_SKIP_BUILD:-}" != "1" ]; then
       --config '{"build":{"frontendDist":"../tests/e2e/fixture","beforeBuildCommand":""}}')
   fi
 fi
-export WWDEV_APP_BIN="${WWDEV_APP_BIN:-$ROOT/src-tauri/target/debug/wwdev-app}"
+export WWDEV_APP_BIN="${WWDEV_APP_BIN:-$ROOT/target/debug/wwdev-app}"
 [ -x "$WWDEV_APP_BIN" ] || { echo "[e2e] no app binary at $WWDEV_APP_BIN" >&2; exit 1; }
 [ -d "$HERE/node_modules" ] || (cd "$HERE" && npm ci --no-audit --no-fund)
 mkdir -p "$ROOT/tests/artifacts"

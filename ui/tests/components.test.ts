@@ -16,16 +16,21 @@ const makeI18n = (locale: 'zh' | 'en') =>
 describe('error formatting', () => {
   test('toUiError keeps known fields and drops junk', () => {
     expect(toUiError({ kind: 'network', message: 'connection refused', errcode: undefined, hint: '' })).toEqual({
-      kind: 'network', message: 'connection refused', errcode: null, hint: null,
+      kind: 'network', message: 'connection refused', message_zh: 'connection refused', errcode: null, hint: null, hint_zh: null,
+    });
+    expect(toUiError({ kind: 'wecom', message: 'm', message_zh: '中', errcode: 1, hint: 'h', hint_zh: '做' })).toMatchObject({
+      message_zh: '中', hint_zh: '做',
     });
     expect(toUiError({ kind: 'weird', message: 'x' }).kind).toBe('internal');
     expect(toUiError(new Error('boom'))).toMatchObject({ kind: 'internal', message: 'boom' });
     expect(toUiError(42)).toMatchObject({ kind: 'internal', message: '42' });
   });
   test('errorSummary adds the errcode once', () => {
-    expect(errorSummary({ kind: 'wecom', message: 'invalid code', errcode: 40029, hint: null })).toBe('invalid code (errcode 40029)');
-    expect(errorSummary({ kind: 'wecom', message: 'errcode 40029: invalid code', errcode: 40029, hint: null })).toBe('errcode 40029: invalid code');
-    expect(errorSummary({ kind: 'network', message: 'refused', errcode: null, hint: null })).toBe('refused');
+    const e = (message: string, errcode: number | null) =>
+      ({ kind: 'wecom' as const, message, message_zh: message, errcode, hint: null, hint_zh: null });
+    expect(errorSummary(e('invalid code', 40029))).toBe('invalid code (errcode 40029)');
+    expect(errorSummary(e('errcode 40029: invalid code', 40029))).toBe('errcode 40029: invalid code');
+    expect(errorSummary(e('refused', null))).toBe('refused');
   });
   test('errcode deep link', () => {
     expect(errcodeHref(40029)).toBe('#/errcodes?code=40029');
@@ -36,7 +41,12 @@ describe('error formatting', () => {
 describe('ErrorAlert', () => {
   test('shows message, hint and a link to the errcode in the catalogue', () => {
     const w = mount(ErrorAlert, {
-      props: { error: { kind: 'wecom', message: 'errcode 40029: invalid code', errcode: 40029, hint: 'Get a fresh code' } },
+      props: {
+        error: {
+          kind: 'wecom', message: 'errcode 40029: invalid code', message_zh: '错误码 40029：code 无效', errcode: 40029,
+          hint: 'Get a fresh code', hint_zh: '重新获取 code',
+        },
+      },
       global: { plugins: [makeI18n('en')] },
     });
     expect(w.get('[data-testid="error-alert-message"]').text()).toBe('errcode 40029: invalid code');
@@ -47,9 +57,13 @@ describe('ErrorAlert', () => {
   });
   test('no hint and no errcode: neither is rendered; title follows the language', () => {
     const w = mount(ErrorAlert, {
-      props: { error: { kind: 'network', message: 'connection refused', errcode: null, hint: null }, testid: 'x' },
+      props: {
+        error: { kind: 'network', message: 'connection refused', message_zh: '连接被拒绝', errcode: null, hint: null, hint_zh: null },
+        testid: 'x',
+      },
       global: { plugins: [makeI18n('zh')] },
     });
+    expect(w.get('[data-testid="x-message"]').text()).toBe('连接被拒绝');
     expect(w.find('[data-testid="x-hint"]').exists()).toBe(false);
     expect(w.find('[data-testid="x-errcode"]').exists()).toBe(false);
     expect(w.text()).toContain(zh.error.kind.network);

@@ -91,28 +91,7 @@ async fn fetched_tickets(ctx: &Ctx, secret: &Secret, profile: &str) -> Result<Ve
     if ctx.g.agentid.as_deref().is_some_and(|a| !a.trim().is_empty()) {
         ctx.cache.ticket(&ctx.client, &key, secret, CacheKind::Agent, false).await?;
     }
-    // Newest first: the first of each kind is the current one.
-    let mut seen = Vec::new();
-    Ok(ctx
-        .cache
-        .expose_history_values(&key)
-        .into_iter()
-        .map(|r| {
-            let is_current = !seen.contains(&r.kind);
-            seen.push(r.kind);
-            TicketCandidate {
-                kind: match r.kind {
-                    CacheKind::Corp => TicketKind::Corp,
-                    CacheKind::Agent => TicketKind::Agent,
-                },
-                value: r.value,
-                fetched_at: r.fetched_at,
-                expires_at: r.expires_at,
-                profile: profile.to_owned(),
-                is_current,
-            }
-        })
-        .collect())
+    Ok(wwdev_core::flows::ticket_candidates(&ctx.cache, &key, profile))
 }
 
 /// A cause as `--json` prints it: the engine's fields plus `fix` / `title` / `detail` in English.

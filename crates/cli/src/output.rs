@@ -11,23 +11,43 @@ pub fn print_json<T: Serialize>(value: &T) {
     }
 }
 
-/// Print an error. Human: what happened, then what to do. JSON: `{"error": {kind, message, errcode, hint}}`
-/// on stdout, so scripts that parse stdout see it.
+/// The language of human output: the first of LC_ALL, LC_MESSAGES, LANG that is set;
+/// `zh*` means Chinese.
+pub fn lang() -> String {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_default()
+}
+
+/// Print an error. Human: what happened, then what to do, in the user's language.
+/// JSON: `{"ok": false, "error": {kind, message, message_zh, errcode, hint, hint_zh}}` on
+/// stdout, so scripts that parse stdout see it.
 pub fn print_error(err: &CoreError, json: bool) {
-    let ui = err.to_ui();
+    print_ui_error(&err.to_ui(), json)
+}
+
+/// [`print_error`] for an error already in its user-facing form.
+pub fn print_ui_error(ui: &wwdev_core::error::UiError, json: bool) {
     if json {
         print_json(&serde_json::json!({ "ok": false, "error": ui }));
         return;
     }
-    eprintln!("error: {}", ui.message);
+    let zh = lang().starts_with("zh");
+    let (message, hint) = ui.localized(if zh { "zh" } else { "en" });
+    eprintln!("{} {message}", if zh { "错误：" } else { "error:" });
     if let Some(code) = ui.errcode {
         if let Some(entry) = wwdev_core::errcode::lookup(code) {
             eprintln!("  {code} {}: {} / {}", entry.name, entry.meaning_zh, entry.meaning_en);
         }
-        eprintln!("  more: `wwdev errcode {code}` or {}", wwdev_core::errcode::doc_url(code));
+        if zh {
+            eprintln!("  详见：`wwdev errcode {code}` 或 {}", wwdev_core::errcode::doc_url(code));
+        } else {
+            eprintln!("  more: `wwdev errcode {code}` or {}", wwdev_core::errcode::doc_url(code));
+        }
     }
-    if let Some(hint) = ui.hint {
-        eprintln!("  what to do: {hint}");
+    if let Some(hint) = hint {
+        eprintln!("  {} {hint}", if zh { "怎么办：" } else { "what to do:" });
     }
 }
 

@@ -49,6 +49,7 @@ impl CredentialKey {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "TicketKind.ts"))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketKind {
     /// The corp jsapi_ticket (`wx.config`).

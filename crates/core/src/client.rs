@@ -601,7 +601,7 @@ impl WeComClient {
         match result {
             Err(e) => {
                 let err = self.transport_error(&url, e);
-                tracing::debug!(path, kind = err.kind(), "wecom call failed");
+                tracing::debug!(path, kind = err.kind().as_str(), "wecom call failed");
                 record.error = Some(err.to_string());
                 self.emit(record);
                 Err(err)

@@ -40,26 +40,143 @@ pub enum CoreError {
     Io(#[from] std::io::Error),
 }
 
-/// What the UI (and `--json` CLI output) shows for an error.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct UiError {
-    /// snake_case: wecom, network, timeout, http, decode, invalid_input, config, io
-    pub kind: String,
-    pub message: String,
-    pub errcode: Option<i64>,
-    pub hint: Option<String>,
+/// What went wrong, so the UI can pick an icon, a colour and an action, and the CLI an
+/// exit code. The one list of error kinds: the app, the CLI and the bindings use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "ErrorKind.ts"))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// WeCom (or the sandbox) answered with a non-zero errcode.
+    Wecom,
+    Network,
+    Timeout,
+    Http,
+    Decode,
+    InvalidInput,
+    /// The OS keyring refused or is not available.
+    Keyring,
+    /// The app's own data (store file, request log) could not be read or written.
+    Storage,
+    NotFound,
+    /// A profile setting is unusable.
+    Config,
+    Io,
+    Internal,
 }
 
-impl UiError {
-    /// The CLI exit code for this error kind (same mapping as [`CoreError::exit_code`]).
-    pub fn exit_code(&self) -> i32 {
-        match self.kind.as_str() {
-            "wecom" => 1,
-            "network" | "timeout" | "http" | "decode" => 3,
+impl ErrorKind {
+    /// The snake_case name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Wecom => "wecom",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Http => "http",
+            ErrorKind::Decode => "decode",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Keyring => "keyring",
+            ErrorKind::Storage => "storage",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Config => "config",
+            ErrorKind::Io => "io",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// The CLI exit code: 1 WeCom errcode, 3 network-ish failures, 2 everything else.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::Wecom => 1,
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Http | ErrorKind::Decode => 3,
             _ => 2,
         }
     }
 }
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// The one error type users see — in the app, in `--json` CLI output and inside results
+/// (identity steps, connection tests): what happened and what to do, in English and
+/// Chinese. Never holds a secret (built from redacted values only).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "UiError.ts"))]
+#[error("{message}")]
+pub struct UiError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub message_zh: String,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub errcode: Option<i64>,
+    pub hint: Option<String>,
+    pub hint_zh: Option<String>,
+}
+
+impl UiError {
+    /// An error with the same text in both languages where no translation exists yet
+    /// (e.g. a library's own message); prefer [`UiError::new2`].
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self { kind, message_zh: message.clone(), message, errcode: None, hint: None, hint_zh: None }
+    }
+    /// An error in English and Chinese.
+    pub fn new2(kind: ErrorKind, en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self { kind, message: en.into(), message_zh: zh.into(), errcode: None, hint: None, hint_zh: None }
+    }
+    /// What to do, in English and Chinese.
+    pub fn hint2(mut self, en: impl Into<String>, zh: impl Into<String>) -> Self {
+        self.hint = Some(en.into());
+        self.hint_zh = Some(zh.into());
+        self
+    }
+    pub fn invalid_input(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self::new2(ErrorKind::InvalidInput, en, zh)
+    }
+    pub fn not_found(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self::new2(ErrorKind::NotFound, en, zh)
+    }
+    pub fn storage(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self::new2(ErrorKind::Storage, en, zh)
+    }
+    pub fn keyring(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self::new2(ErrorKind::Keyring, en, zh)
+    }
+    /// A bug or an impossible state; the text is technical and the same in both languages.
+    pub fn internal(message: impl Into<String>) -> Self {
+        let m = message.into();
+        Self::new2(ErrorKind::Internal, format!("Internal error: {m}"), format!("内部错误：{m}"))
+    }
+    /// The CLI exit code for this error kind (same mapping as [`CoreError::exit_code`]).
+    pub fn exit_code(&self) -> i32 {
+        self.kind.exit_code()
+    }
+    /// Message and hint in the language asked for (`zh*` → Chinese, else English).
+    pub fn localized(&self, lang: &str) -> (&str, Option<&str>) {
+        if lang.starts_with("zh") {
+            (&self.message_zh, self.hint_zh.as_deref().or(self.hint.as_deref()))
+        } else {
+            (&self.message, self.hint.as_deref())
+        }
+    }
+}
+
+impl From<CoreError> for UiError {
+    fn from(e: CoreError) -> Self {
+        e.to_ui()
+    }
+}
+
+/// Result of anything that reports a [`UiError`].
+pub type UiResult<T> = Result<T, UiError>;
 
 impl CoreError {
     /// Build a WeCom error, attaching the catalogue entry.
@@ -79,29 +196,22 @@ impl CoreError {
         }
     }
 
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            CoreError::WeCom { .. } => "wecom",
-            CoreError::Network { .. } => "network",
-            CoreError::Timeout { .. } => "timeout",
-            CoreError::Http { .. } => "http",
-            CoreError::Decode { .. } => "decode",
-            CoreError::InvalidInput { .. } => "invalid_input",
-            CoreError::Config(_) => "config",
-            CoreError::Io(_) => "io",
+            CoreError::WeCom { .. } => ErrorKind::Wecom,
+            CoreError::Network { .. } => ErrorKind::Network,
+            CoreError::Timeout { .. } => ErrorKind::Timeout,
+            CoreError::Http { .. } => ErrorKind::Http,
+            CoreError::Decode { .. } => ErrorKind::Decode,
+            CoreError::InvalidInput { .. } => ErrorKind::InvalidInput,
+            CoreError::Config(_) => ErrorKind::Config,
+            CoreError::Io(_) => ErrorKind::Io,
         }
     }
 
     /// CLI exit code: 1 WeCom errcode, 2 bad input, 3 network-ish failures.
     pub fn exit_code(&self) -> i32 {
-        match self {
-            CoreError::WeCom { .. } => 1,
-            CoreError::InvalidInput { .. } | CoreError::Config(_) | CoreError::Io(_) => 2,
-            CoreError::Network { .. }
-            | CoreError::Timeout { .. }
-            | CoreError::Http { .. }
-            | CoreError::Decode { .. } => 3,
-        }
+        self.kind().exit_code()
     }
 
     /// What to do about it, in English.
@@ -144,12 +254,68 @@ impl CoreError {
         }
     }
 
+    /// What happened, in Chinese (the English text is `Display`).
+    pub fn message_zh(&self) -> String {
+        match self {
+            CoreError::WeCom { errcode, errmsg, entry } => match entry {
+                Some(e) => format!("企业微信返回错误码 {errcode}：{errmsg} — {}", e.meaning_zh),
+                None => format!("企业微信返回错误码 {errcode}：{errmsg}"),
+            },
+            CoreError::Network { url, message } => format!("调用 {url} 时网络出错：{message}"),
+            CoreError::Timeout { url, timeout_ms } => format!("{url} 在 {timeout_ms} 毫秒内没有应答"),
+            CoreError::Http { status, url, snippet } => format!("{url} 返回 HTTP {status}：{snippet}"),
+            CoreError::Decode { url, message, snippet } => {
+                format!("无法解析 {url} 的应答：{message}；应答开头：{snippet}")
+            }
+            CoreError::InvalidInput { field, message } => format!("{field} 无效：{message}"),
+            CoreError::Config(m) => format!("配置错误：{m}"),
+            CoreError::Io(e) => format!("读写出错：{e}"),
+        }
+    }
+
+    /// What to do about it, in Chinese.
+    pub fn hint_zh(&self) -> Option<String> {
+        match self {
+            CoreError::WeCom { errcode, entry, .. } => Some(match entry {
+                Some(e) => format!("{} 参见 {}", e.fix_zh, errcode::doc_url(*errcode)),
+                None => format!("wwdev 的错误码目录中没有此错误码，请在 {} 查询", errcode::doc_url(*errcode)),
+            }),
+            CoreError::Network { .. } => Some(
+                "请检查 API 地址、网络、DNS 和代理设置（HTTPS_PROXY / NO_PROXY）；如使用沙箱，请确认沙箱正在运行。".into(),
+            ),
+            CoreError::Timeout { .. } => {
+                Some("服务器未及时应答。请检查网络连接或代理，或调大超时时间。wwdev 不会自动重试。".into())
+            }
+            CoreError::Http { status, .. } => Some(if *status == 404 {
+                "服务器上不存在该路径：请检查 API 地址和 /cgi-bin/ 路径。".into()
+            } else if (300..400).contains(status) {
+                "服务器做了重定向：企业微信会把 http:// 重定向到 https://，请使用 https 的 API 地址。".into()
+            } else {
+                "企业微信的错误以 HTTP 200 加 JSON 返回，非 200 通常来自代理、网关或错误的 API 地址。请查看应答片段。".into()
+            }),
+            CoreError::Decode { .. } => Some(
+                "应答不是预期的 JSON：请确认 API 地址指向企业微信（或沙箱），而不是代理或登录页。".into(),
+            ),
+            CoreError::InvalidInput { .. } => Some("请更正输入后重试。".into()),
+            CoreError::Config(_) => Some("请检查配置档案的设置。".into()),
+            CoreError::Io(_) => None,
+        }
+    }
+
     pub fn to_ui(&self) -> UiError {
+        // WeCom errors carry the catalogue meaning in the message, so the user reads
+        // what it means without opening the catalogue.
+        let message = match self {
+            CoreError::WeCom { entry: Some(entry), .. } => format!("{self} — {}", entry.meaning_en),
+            _ => self.to_string(),
+        };
         UiError {
-            kind: self.kind().to_string(),
-            message: self.to_string(),
+            kind: self.kind(),
+            message,
+            message_zh: self.message_zh(),
             errcode: self.errcode(),
             hint: self.hint(),
+            hint_zh: self.hint_zh(),
         }
     }
 }
@@ -218,6 +384,8 @@ mod tests {
         let e = CoreError::wecom(40029, "invalid code");
         let ui = e.to_ui();
         assert_eq!(ui.kind, "wecom");
+        assert!(ui.message_zh.contains(errcode::lookup(40029).unwrap().meaning_zh), "{ui:?}");
+        assert!(ui.hint_zh.unwrap().contains(errcode::lookup(40029).unwrap().fix_zh));
         assert_eq!(ui.errcode, Some(40029));
         let hint = ui.hint.unwrap();
         assert!(hint.contains(errcode::lookup(40029).unwrap().fix_en));

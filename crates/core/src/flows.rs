@@ -36,8 +36,10 @@ pub struct IdentityReport {
     pub user: Option<User>,
     pub detail: Option<UserDetail>,
     pub steps: Vec<Step>,
-    /// A plain-English summary of what was found or what went wrong.
+    /// A plain-language summary of what was found or what went wrong, in English…
     pub explanation: String,
+    /// …and in Chinese.
+    pub explanation_zh: String,
 }
 
 impl IdentityReport {
@@ -69,12 +71,14 @@ pub async fn identity_lookup(
         detail: None,
         steps: Vec::new(),
         explanation: String::new(),
+        explanation_zh: String::new(),
     };
     let cb = match parse_callback(input) {
         Ok(cb) => cb,
         Err(e) => {
             r.steps.push(Step::failed("parse_callback", &e));
             r.explanation = format!("Could not read a code from the input: {e}");
+            r.explanation_zh = format!("无法从输入中读出 code：{}", e.message_zh());
             return r;
         }
     };
@@ -87,6 +91,7 @@ pub async fn identity_lookup(
         Err(e) => {
             r.steps.push(Step::failed("gettoken", &e));
             r.explanation = format!("Could not get an access_token, so the code was not used (it is still valid): {e}");
+            r.explanation_zh = format!("获取 access_token 失败，所以 code 没有被使用（仍然有效）：{}", e.message_zh());
             return r;
         }
     };
@@ -97,10 +102,16 @@ pub async fn identity_lookup(
         Err(e) => {
             cache.note_error(key, &e);
             r.steps.push(Step::failed("auth/getuserinfo", &e));
-            r.explanation = match e.errcode() {
-                Some(40029) => "The code was rejected (40029): codes work once and for 5 minutes — authorize again for a fresh one.".into(),
-                Some(50001) => "The redirect domain is not a trusted domain of the app (50001).".into(),
-                _ => format!("Exchanging the code failed: {e}"),
+            (r.explanation, r.explanation_zh) = match e.errcode() {
+                Some(40029) => (
+                    "The code was rejected (40029): codes work once and for 5 minutes — authorize again for a fresh one.".into(),
+                    "code 被拒绝（40029）：code 只能使用一次，且 5 分钟内有效 —— 请重新授权获取新的 code。".into(),
+                ),
+                Some(50001) => (
+                    "The redirect domain is not a trusted domain of the app (50001).".into(),
+                    "回调域名不是该应用的可信域名（50001）。".into(),
+                ),
+                _ => (format!("Exchanging the code failed: {e}"), format!("用 code 换取身份失败：{}", e.message_zh())),
             };
             return r;
         }
@@ -110,49 +121,118 @@ pub async fn identity_lookup(
 
     match &info {
         UserInfo::NonMember { openid, external_userid } => {
-            r.explanation = match external_userid {
-                Some(x) => format!("Not a member of the corp: openid {openid}, a customer with external_userid {x}."),
-                None => format!("Not a member of the corp: openid {openid} (not a customer of any follower in range)."),
+            (r.explanation, r.explanation_zh) = match external_userid {
+                Some(x) => (
+                    format!("Not a member of the corp: openid {openid}, a customer with external_userid {x}."),
+                    format!("不是企业成员：openid {openid}，是 external_userid 为 {x} 的客户。"),
+                ),
+                None => (
+                    format!("Not a member of the corp: openid {openid} (not a customer of any follower in range)."),
+                    format!("不是企业成员：openid {openid}（不是可见范围内任何跟进人的客户）。"),
+                ),
             };
         }
         UserInfo::Member { userid, user_ticket, .. } => {
             let mut notes = vec![format!("Member {userid}.")];
+            let mut notes_zh = vec![format!("成员 {userid}。")];
             match client.user_get(&token, userid).await {
                 Ok(u) => {
                     r.steps.push(Step::ok("user/get"));
                     if let Some(n) = &u.name {
                         notes.push(format!("Name: {n}."));
+                        notes_zh.push(format!("姓名：{n}。"));
                     }
                     r.user = Some(u);
                 }
                 Err(e) => {
                     cache.note_error(key, &e);
                     notes.push(format!("user/get failed: {e}."));
+                    notes_zh.push(format!("user/get 失败：{}。", e.message_zh()));
                     r.steps.push(Step::failed("user/get", &e));
                 }
             }
             match user_ticket {
-                None => notes.push(
-                    "No user_ticket: the link used snsapi_base, or the member is outside the app's visible range, so no sensitive details."
-                        .into(),
-                ),
+                None => {
+                    notes.push(
+                        "No user_ticket: the link used snsapi_base, or the member is outside the app's visible range, so no sensitive details."
+                            .into(),
+                    );
+                    notes_zh.push("没有 user_ticket：链接使用了 snsapi_base，或成员不在应用的可见范围内，因此没有敏感信息。".into());
+                }
                 Some(t) => match client.auth_getuserdetail(&token, t).await {
                     Ok(d) => {
                         r.steps.push(Step::ok("auth/getuserdetail"));
                         notes.push("Sensitive details fetched with the user_ticket (snsapi_privateinfo).".into());
+                        notes_zh.push("已用 user_ticket 获取敏感信息（snsapi_privateinfo）。".into());
                         r.detail = Some(d);
                     }
                     Err(e) => {
                         cache.note_error(key, &e);
                         notes.push(format!("auth/getuserdetail failed: {e}."));
+                        notes_zh.push(format!("auth/getuserdetail 失败：{}。", e.message_zh()));
                         r.steps.push(Step::failed("auth/getuserdetail", &e));
                     }
                 },
             }
             r.explanation = notes.join(" ");
+            r.explanation_zh = notes_zh.concat();
         }
     }
     r
+}
+
+/// Any `/cgi-bin/` call with the cached access_token put into the query (replacing an
+/// `access_token` already there). A token WeCom rejects (40001/40014/42001) is dropped
+/// from the cache so the next call fetches a fresh one; the call itself is not retried
+/// (a debugging tool shows what happened). Used by the API console, log replay and
+/// `wwdev call`.
+pub async fn call_with_token(
+    client: &WeComClient,
+    cache: &TokenCache,
+    key: &CredentialKey,
+    secret: &Secret,
+    method: &str,
+    path: &str,
+    mut query: Vec<(String, String)>,
+    body: Option<serde_json::Value>,
+) -> Result<crate::client::RawResponse, CoreError> {
+    let token = cache.access_token(client, key, secret, false).await?;
+    query.retain(|(k, _)| k != "access_token" && !k.trim().is_empty());
+    query.push(("access_token".into(), token.value.expose().to_owned()));
+    let resp = client.call(method, path, query, body).await?;
+    if let Some(code) = resp.errcode
+        && crate::cache::TOKEN_INVALID_CODES.contains(&code)
+    {
+        cache.forget_token(key);
+    }
+    Ok(resp)
+}
+
+/// Every ticket the cache knows for `key` (current and history, newest first) as
+/// diagnosis candidates of `profile`; `is_current` marks the one the cache serves now.
+/// The app, the CLI and the page bridge diagnose against these.
+pub fn ticket_candidates(cache: &TokenCache, key: &CredentialKey, profile: &str) -> Vec<crate::diagnose::TicketCandidate> {
+    use crate::cache::TicketKind as CacheKind;
+    use crate::diagnose::{TicketCandidate, TicketKind};
+    let snap = cache.snapshot(key);
+    cache
+        .expose_history_values(key)
+        .into_iter()
+        .map(|t| {
+            let (kind, current) = match t.kind {
+                CacheKind::Corp => (TicketKind::Corp, &snap.corp_ticket),
+                CacheKind::Agent => (TicketKind::Agent, &snap.agent_ticket),
+            };
+            TicketCandidate {
+                kind,
+                is_current: current.as_ref().is_some_and(|c| c.value == t.value),
+                value: t.value,
+                fetched_at: t.fetched_at,
+                expires_at: t.expires_at,
+                profile: profile.to_owned(),
+            }
+        })
+        .collect()
 }
 
 /// APIs the snippet lists by default: the ones H5 pages usually test first.
@@ -267,6 +347,7 @@ mod tests {
         assert_eq!(r.user.as_ref().unwrap().userid, "zhangsan");
         assert_eq!(r.detail.as_ref().unwrap().mobile.as_deref(), Some("13800000000"));
         assert!(r.explanation.contains("Member zhangsan"));
+        assert!(r.explanation_zh.contains("成员 zhangsan"), "{}", r.explanation_zh);
         assert!(r.first_error().is_none());
         let recs = sink.take();
         assert_eq!(recs.len(), 4);

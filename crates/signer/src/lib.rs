@@ -385,7 +385,7 @@ async fn answer(st: &AppState, raw: Option<String>) -> (StatusCode, Value, Optio
             let ui = e.to_ui();
             let status = if e.exit_code() == 2 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::BAD_GATEWAY };
             let msg = format!("cannot get the tickets to sign with: {}", ui.message);
-            return (status, error_body(&ui.kind, msg.clone(), ui.errcode, ui.hint), Some(msg), Some(page.to_owned()));
+            return (status, error_body(ui.kind.as_str(), msg.clone(), ui.errcode, ui.hint), Some(msg), Some(page.to_owned()));
         }
     };
     let ts = st.clock.now();

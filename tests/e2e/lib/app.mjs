@@ -9,7 +9,7 @@ import { remote } from 'webdriverio';
 import assert from 'node:assert/strict';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
-export const APP_BIN = process.env.WWDEV_APP_BIN ?? path.join(ROOT, 'src-tauri/target/debug/wwdev-app');
+export const APP_BIN = process.env.WWDEV_APP_BIN ?? path.join(ROOT, 'target/debug/wwdev-app');
 export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 export const KEYRING_SERVICE = 'dev.wwdev.app';
 

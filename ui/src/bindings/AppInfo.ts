@@ -5,4 +5,8 @@ export type AppInfo = { version: string, sandbox_base_url: string | null, keyrin
 /**
  * BCP 47 tag of the OS locale, e.g. "zh-CN" (the UI's "system" language follows it).
  */
-system_locale: string, log_recovered_message: string | null, };
+system_locale: string, 
+/**
+ * The request log was recovered from a broken file, or could not be opened (shown once).
+ */
+log_recovered_message: string | null, log_recovered_message_zh: string | null, };

@@ -16,6 +16,10 @@ user: Record<string, unknown> | null,
  */
 detail: Record<string, unknown> | null, steps: Array<Step>, 
 /**
- * Plain-English summary of what was found or what went wrong (from wwdev-core).
+ * Plain-language summary of what was found or what went wrong (from wwdev-core)…
  */
-summary: string, };
+summary: string, 
+/**
+ * …in Chinese.
+ */
+summary_zh: string, };

@@ -2,6 +2,10 @@
 
 export type KeyringStatus = { available: boolean, 
 /**
- * Why the keyring is not usable (secrets then live in memory for this session only).
+ * Why the keyring is not usable (secrets then live in memory for this session only)…
  */
-message: string | null, };
+message: string | null, 
+/**
+ * …in Chinese.
+ */
+message_zh: string | null, };

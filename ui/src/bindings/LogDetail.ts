@@ -21,4 +21,4 @@ explanation: ErrcodeEntry | null, curl: string,
 /**
  * Whether `log_replay` can re-send it (false when a masked single-use value is in it).
  */
-replayable: boolean, replay_blocker: string | null, };
+replayable: boolean, replay_blocker: string | null, replay_blocker_zh: string | null, };

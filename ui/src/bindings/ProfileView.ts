@@ -2,6 +2,10 @@
 
 export type ProfileView = { has_secret: boolean, is_sandbox: boolean, 
 /**
- * Empty for a new profile; the backend assigns one.
+ * Empty for a new profile; the store assigns one.
  */
-id: string, name: string, corpid: string, agentid: string, base_url: string, trusted_domains: Array<string>, default_redirect_uri: string, notes: string, };
+id: string, name: string, corpid: string, 
+/**
+ * Empty for corp-level work only (`config` without `agentConfig`).
+ */
+agentid: string, base_url: string, trusted_domains: Array<string>, default_redirect_uri: string, notes: string, };

@@ -2,6 +2,8 @@
 import type { ErrorKind } from "./ErrorKind";
 
 /**
- * An error shown to the user: what happened (`message`), and what to do (`hint`).
+ * The one error type users see — in the app, in `--json` CLI output and inside results
+ * (identity steps, connection tests): what happened and what to do, in English and
+ * Chinese. Never holds a secret (built from redacted values only).
  */
-export type UiError = { kind: ErrorKind, message: string, errcode: number | null, hint: string | null, };
+export type UiError = { kind: ErrorKind, message: string, message_zh: string, errcode: number | null, hint: string | null, hint_zh: string | null, };

@@ -1,4 +1,5 @@
 import type { ErrorKind, UiError } from '../api/types';
+import { i18n } from '../i18n';
 
 const KINDS: ErrorKind[] = [
   'wecom', 'network', 'timeout', 'http', 'decode', 'invalid_input',
@@ -15,12 +16,21 @@ export function toUiError(e: unknown): UiError {
     const o = e as Record<string, unknown>;
     const kind = KINDS.includes(o.kind as ErrorKind) ? (o.kind as ErrorKind) : 'internal';
     const errcode = typeof o.errcode === 'number' ? o.errcode : null;
-    const hint = typeof o.hint === 'string' && o.hint !== '' ? o.hint : null;
-    return { kind, message: String(o.message), errcode, hint };
+    const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+    const message = String(o.message);
+    const hint = text(o.hint);
+    return { kind, message, message_zh: text(o.message_zh) ?? message, errcode, hint, hint_zh: text(o.hint_zh) ?? hint };
   }
-  if (e instanceof Error) return { kind: 'internal', message: e.message, errcode: null, hint: null };
-  if (typeof e === 'string') return { kind: 'internal', message: e, errcode: null, hint: null };
-  return { kind: 'internal', message: JSON.stringify(e) ?? String(e), errcode: null, hint: null };
+  const plain = (m: string): UiError => ({ kind: 'internal', message: m, message_zh: m, errcode: null, hint: null, hint_zh: null });
+  if (e instanceof Error) return plain(e.message);
+  if (typeof e === 'string') return plain(e);
+  return plain(JSON.stringify(e) ?? String(e));
+}
+
+/** The error's message and hint in `locale` (default: the UI's current language). */
+export function localized(err: UiError, locale: string = i18n.global.locale.value): { message: string; hint: string | null } {
+  const zh = locale === 'zh';
+  return zh ? { message: err.message_zh || err.message, hint: err.hint_zh ?? err.hint } : { message: err.message, hint: err.hint };
 }
 
 /** Route of the catalogue entry for an errcode, used by every error display. */
@@ -35,9 +45,8 @@ export function errcodeHref(code: number): string {
 
 /** One line for a toast: "message (errcode 40029)". */
 export function errorSummary(err: UiError): string {
-  return err.errcode != null && !err.message.includes(String(err.errcode))
-    ? `${err.message} (errcode ${err.errcode})`
-    : err.message;
+  const { message } = localized(err);
+  return err.errcode != null && !message.includes(String(err.errcode)) ? `${message} (errcode ${err.errcode})` : message;
 }
 
 /** i18n key of the title shown for an error kind. */

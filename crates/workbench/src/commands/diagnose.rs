@@ -2,14 +2,12 @@
 //! and previous tickets (both kinds), plus every other profile's, so a ticket of the
 //! wrong profile is named too. The engine is `wwdev_core::diagnose`.
 
-use tauri::State;
-use wwdev_core::cache::{self, CredentialKey};
 use wwdev_core::diagnose::{self as d, DiagnoseInput, TicketCandidate};
 
-use crate::dto::Profile;
-use crate::dto_diag::*;
-use crate::error::UiResult;
-use crate::state::AppState;
+use crate::types::Profile;
+use crate::types_diag::*;
+use wwdev_core::error::UiResult;
+use crate::Workbench;
 
 /// Arguments of `diagnose` (one struct, so the command stays readable).
 #[derive(Debug, Clone, Default)]
@@ -26,35 +24,15 @@ pub struct DiagnoseArgs {
 
 /// Every ticket the cache holds for `p`, newest first, with the real values (they
 /// never leave this process: the diagnosis masks tickets in what it returns).
-pub fn tickets_of(state: &AppState, p: &Profile) -> Vec<TicketCandidate> {
-    let key = CredentialKey::new(&p.base_url, &p.corpid, &p.agentid);
-    let cache = state.cache_for(&p.base_url);
-    let snap = cache.snapshot(&key);
-    cache
-        .expose_history_values(&key)
-        .into_iter()
-        .map(|t| {
-            let (kind, current) = match t.kind {
-                cache::TicketKind::Corp => (d::TicketKind::Corp, &snap.corp_ticket),
-                cache::TicketKind::Agent => (d::TicketKind::Agent, &snap.agent_ticket),
-            };
-            TicketCandidate {
-                kind,
-                is_current: current.as_ref().is_some_and(|c| c.value == t.value),
-                value: t.value,
-                fetched_at: t.fetched_at,
-                expires_at: t.expires_at,
-                profile: p.name.clone(),
-            }
-        })
-        .collect()
+pub fn tickets_of(state: &Workbench, p: &Profile) -> Vec<TicketCandidate> {
+    wwdev_core::flows::ticket_candidates(state.cache_for(&p.base_url), &p.credential_key(), &p.name)
 }
 
 fn blank_to_none(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
-pub fn run(state: &AppState, a: DiagnoseArgs) -> UiResult<DiagnosisView> {
+pub fn run(state: &Workbench, a: DiagnoseArgs) -> UiResult<DiagnosisView> {
     let profile = state.profile(&a.profile_id)?;
     let mut tickets = tickets_of(state, &profile);
     let own = tickets.len() as u32;
@@ -87,41 +65,14 @@ pub fn run(state: &AppState, a: DiagnoseArgs) -> UiResult<DiagnosisView> {
     Ok(DiagnosisView::from_core(d::diagnose(&input), shown, own, others))
 }
 
-#[tauri::command]
-#[allow(clippy::too_many_arguments)]
-pub async fn diagnose(
-    state: State<'_, AppState>,
-    profile_id: String,
-    pasted: String,
-    page_url: String,
-    kind: DiagnoseKind,
-    oauth_url: Option<String>,
-    entry_url: Option<String>,
-    register_nonce: Option<String>,
-    register_timestamp: Option<String>,
-) -> UiResult<DiagnosisView> {
-    run(
-        &state,
-        DiagnoseArgs { profile_id, pasted, page_url, kind, oauth_url, entry_url, register_nonce, register_timestamp },
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::commands::log::tests::sandbox_profile;
-    use crate::dto::{KeyringStatus, RevealWhat, TicketKind};
-    use crate::kv::MemoryKv;
-    use crate::secrets::MemorySecretStore;
+    use crate::types::{RevealWhat, TicketKind};
 
-    fn state() -> AppState {
-        AppState::new(
-            Arc::new(MemoryKv::default()),
-            Arc::new(MemorySecretStore::new()),
-            KeyringStatus { available: false, message: None },
-        )
+    fn state() -> Workbench {
+        Workbench::in_memory()
     }
 
     fn paste(sig: &str, nonce: &str, ts: &str) -> String {

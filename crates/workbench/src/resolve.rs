@@ -7,11 +7,11 @@ use wwdev_core::cache::{CredentialKey, TokenCache};
 use wwdev_core::client::{ClientConfig, WeComClient};
 use wwdev_core::secret::Secret;
 
-use crate::dto::Profile;
-use crate::error::{UiError, UiResult};
-#[allow(unused_imports)]
-use crate::secrets::{SecretStore, keyring_ui_error};
-use crate::state::{AppState, SandboxSeed};
+use wwdev_core::error::{UiError, UiResult};
+use wwdev_core::profile::Profile;
+
+use crate::secrets::keyring_error;
+use crate::state::{SandboxSeed, Workbench};
 
 pub struct Resolved<'a> {
     pub profile: Profile,
@@ -25,14 +25,19 @@ impl Resolved<'_> {
     /// The app secret, or an error that says how to add one.
     pub fn secret(&self) -> UiResult<&Secret> {
         self.secret.as_ref().ok_or_else(|| {
-            UiError::invalid_input(format!("Profile \"{}\" has no secret.", self.profile.name)).with_hint(
+            UiError::invalid_input(
+                format!("Profile \"{}\" has no secret.", self.profile.name),
+                format!("配置档案「{}」没有 Secret。", self.profile.name),
+            )
+            .hint2(
                 "Edit the profile and paste the app's Secret (应用管理 → the app → Secret). It is stored in the system keyring only.",
+                "编辑配置档案，粘贴应用的 Secret（应用管理 → 应用 → Secret）。它只保存在系统密钥环中。",
             )
         })
     }
 }
 
-impl AppState {
+impl Workbench {
     /// Attaches the started embedded sandbox and makes sure the "Sandbox" profile
     /// points at it.
     pub fn attach_sandbox(&self, handle: wwdev_sandbox::SandboxHandle) -> UiResult<()> {
@@ -55,8 +60,10 @@ impl AppState {
 
     pub fn sandbox_handle(&self) -> UiResult<&wwdev_sandbox::SandboxHandle> {
         self.sandbox.get().ok_or_else(|| {
-            UiError::not_found("The embedded sandbox is not running.")
-                .with_hint("It starts with the app; see the app's log for why it failed to bind 127.0.0.1.")
+            UiError::not_found("The embedded sandbox is not running.", "内置沙箱没有运行。").hint2(
+                "It starts with the app; see the app's log for why it failed to bind 127.0.0.1.",
+                "它随应用启动；请查看应用日志，了解它为何无法监听 127.0.0.1。",
+            )
         })
     }
 
@@ -91,7 +98,7 @@ impl AppState {
     }
 
     pub fn client_for(&self, base_url: &str, profile_name: &str, feature: &str) -> UiResult<WeComClient> {
-        let settings = self.settings_get();
+        let settings = self.settings();
         let key = format!("{base_url}|{profile_name}|{}|{:?}", settings.timeout_secs, settings.proxy);
         let mut clients = self.clients.lock().unwrap();
         if let Some(c) = clients.get(&key) {
@@ -115,7 +122,7 @@ impl AppState {
     /// [`Resolved::secret`] where it is required.
     pub fn resolve(&self, profile_id: &str, feature: &str) -> UiResult<Resolved<'_>> {
         let profile = self.profile(profile_id)?;
-        let secret = self.secrets().get(&profile.id).map_err(keyring_ui_error)?;
+        let secret = self.secrets().get(&profile.id).map_err(keyring_error)?;
         let client = self.client_for(&profile.base_url, &profile.name, feature)?;
         let key = CredentialKey::new(&profile.base_url, &profile.corpid, &profile.agentid);
         let cache = self.cache_for(&profile.base_url);

@@ -1,12 +1,11 @@
 use std::sync::Arc;
 
-use tauri::State;
 use wwdev_core::clock::{SharedClock, SystemClock};
 use wwdev_core::signature::Signed;
 
-use crate::dto::{SignReport, SignedPart};
-use crate::error::{UiError, UiResult};
-use crate::state::AppState;
+use crate::types::{SignReport, SignedPart};
+use wwdev_core::error::{UiError, UiResult};
+use crate::Workbench;
 
 /// string1 with its ticket masked: the ticket is a credential, string1 is shown.
 fn part(s: &Signed, reveal: bool) -> SignedPart {
@@ -18,7 +17,7 @@ fn part(s: &Signed, reveal: bool) -> SignedPart {
 }
 
 pub async fn sign_url(
-    state: &AppState,
+    state: &Workbench,
     profile_id: &str,
     url: &str,
     nonce_str: Option<String>,
@@ -27,8 +26,10 @@ pub async fn sign_url(
 ) -> UiResult<SignReport> {
     let url = url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(UiError::invalid_input(format!("\"{url}\" is not a page URL."))
-            .with_hint("Paste the full URL of the page that calls ww.register, starting with https://."));
+        return Err(UiError::invalid_input(format!("\"{url}\" is not a page URL."), format!("「{url}」不是页面地址。")).hint2(
+            "Paste the full URL of the page that calls ww.register, starting with https://.",
+            "请粘贴调用 ww.register 的页面的完整地址，以 https:// 开头。",
+        ));
     }
     let r = state.resolve(profile_id, "sign")?;
     // Timestamps follow the clock the tickets live on (the sandbox clock may be advanced).
@@ -50,18 +51,6 @@ pub async fn sign_url(
         agent_config: part(&rep.agent_config, reveal),
         ww_register_snippet: rep.ww_register_snippet,
     })
-}
-
-#[tauri::command]
-pub async fn sign(
-    state: State<'_, AppState>,
-    profile_id: String,
-    url: String,
-    nonce_str: Option<String>,
-    timestamp: Option<String>,
-    reveal: Option<bool>,
-) -> UiResult<SignReport> {
-    sign_url(&state, &profile_id, &url, nonce_str, timestamp, reveal.unwrap_or(false)).await
 }
 
 #[cfg(test)]

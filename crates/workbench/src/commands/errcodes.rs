@@ -1,7 +1,6 @@
 use wwdev_core::errcode;
 
-use crate::dto::ErrcodeEntry;
-use crate::error::UiResult;
+use crate::types::ErrcodeEntry;
 
 pub fn entry(e: &errcode::ErrcodeEntry) -> ErrcodeEntry {
     ErrcodeEntry {
@@ -18,17 +17,14 @@ pub fn entry(e: &errcode::ErrcodeEntry) -> ErrcodeEntry {
 }
 
 /// Matching entries; an empty query lists the whole catalogue.
-#[tauri::command]
-pub async fn errcodes_search(query: String) -> UiResult<Vec<ErrcodeEntry>> {
-    let hits: Vec<ErrcodeEntry> = if query.trim().is_empty() {
+pub fn search(query: &str) -> Vec<ErrcodeEntry> {
+    if query.trim().is_empty() {
         errcode::all().iter().map(entry).collect()
     } else {
-        errcode::search(&query).into_iter().map(entry).collect()
-    };
-    Ok(hits)
+        errcode::search(query).into_iter().map(entry).collect()
+    }
 }
 
-#[tauri::command]
-pub async fn errcode_get(code: i64) -> UiResult<Option<ErrcodeEntry>> {
-    Ok(errcode::lookup(code).map(entry))
+pub fn get(code: i64) -> Option<ErrcodeEntry> {
+    errcode::lookup(code).map(entry)
 }

@@ -5,13 +5,12 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use tauri::State;
 use tokio::sync::broadcast::error::RecvError;
 use wwdev_signer::{CacheTicketSource, SIGNATURE_PATH, SignerConfig, SignerHandle, register_snippet};
 
-use crate::dto_diag::{SignerEventView, SignerStatus};
-use crate::error::{ErrorKind, UiError, UiResult};
-use crate::state::AppState;
+use crate::types_diag::{SignerEventView, SignerStatus};
+use wwdev_core::error::{ErrorKind, UiError, UiResult};
+use crate::Workbench;
 
 /// Requests kept for the live list.
 pub const EVENTS_KEPT: usize = 500;
@@ -42,19 +41,25 @@ impl Running {
     }
 }
 
-pub async fn stop(state: &AppState) {
+pub async fn stop(state: &Workbench) {
     if let Some(r) = state.signer.lock().await.take() {
         r.collector.abort();
         r.handle.shutdown().await;
     }
 }
 
-pub async fn start(state: &AppState, profile_id: &str, port: Option<u16>, origins: Vec<String>) -> UiResult<SignerStatus> {
+pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origins: Vec<String>) -> UiResult<SignerStatus> {
     stop(state).await;
     let r = state.resolve(profile_id, wwdev_signer::FEATURE)?;
     if r.profile.agentid.trim().is_empty() {
-        return Err(UiError::invalid_input(format!("Profile \"{}\" has no agentid.", r.profile.name))
-            .with_hint("The endpoint also returns the agentConfig signature, which needs the app's AgentId; add it to the profile."));
+        return Err(UiError::invalid_input(
+            format!("Profile \"{}\" has no agentid.", r.profile.name),
+            format!("配置档案「{}」没有 agentid。", r.profile.name),
+        )
+        .hint2(
+            "The endpoint also returns the agentConfig signature, which needs the app's AgentId; add it to the profile.",
+            "签名服务也返回 agentConfig 的签名，需要应用的 AgentId，请在配置档案中填写。",
+        ));
     }
     let origins: Vec<String> = origins.into_iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
     let clock = match state.sandbox.get() {
@@ -76,16 +81,26 @@ pub async fn start(state: &AppState, profile_id: &str, port: Option<u16>, origin
     };
     let handle = wwdev_signer::start(config, Arc::new(source)).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidInput {
-            UiError::invalid_input(e.to_string())
-                .with_hint("Write each origin as the page's location.origin, e.g. http://localhost:5173, one per line.")
+            UiError::invalid_input(e.to_string(), format!("允许的来源无效：{e}")).hint2(
+                "Write each origin as the page's location.origin, e.g. http://localhost:5173, one per line.",
+                "每行写一个来源，即页面的 location.origin，例如 http://localhost:5173。",
+            )
         } else {
-            UiError::new(ErrorKind::Io, format!("Could not listen on 127.0.0.1:{}: {e}", port.unwrap_or(0)))
-                .with_hint("Another program uses that port: pick another one or leave the port empty for a free one.")
+            UiError::new2(
+                ErrorKind::Io,
+                format!("Could not listen on 127.0.0.1:{}: {e}", port.unwrap_or(0)),
+                format!("无法监听 127.0.0.1:{}：{e}", port.unwrap_or(0)),
+            )
+            .hint2(
+                "Another program uses that port: pick another one or leave the port empty for a free one.",
+                "该端口被其他程序占用：请换一个端口，或留空自动选择空闲端口。",
+            )
         }
     })?;
     let events: Arc<Mutex<VecDeque<SignerEventView>>> = Default::default();
     let mut rx = handle.subscribe();
     let sink = events.clone();
+    let emitter = state.events.clone();
     let collector = tokio::spawn(async move {
         let mut seq = 0u32;
         loop {
@@ -96,14 +111,11 @@ pub async fn start(state: &AppState, profile_id: &str, port: Option<u16>, origin
                     if q.len() == EVENTS_KEPT {
                         q.pop_front();
                     }
-                    q.push_back(SignerEventView {
-                        seq,
-                        time_ms: ev.time_ms,
-                        origin: ev.origin,
-                        url: ev.url,
-                        ok: ev.ok,
-                        error: ev.error,
-                    });
+                    let view =
+                        SignerEventView { seq, time_ms: ev.time_ms, origin: ev.origin, url: ev.url, ok: ev.ok, error: ev.error };
+                    q.push_back(view.clone());
+                    drop(q);
+                    emitter.emit(crate::host::events::SIGNER_EVENT, serde_json::to_value(&view).unwrap_or_default());
                 }
                 // Missed some under a burst: the request log still has them all.
                 Err(RecvError::Lagged(_)) => continue,
@@ -125,52 +137,24 @@ pub async fn start(state: &AppState, profile_id: &str, port: Option<u16>, origin
     Ok(status)
 }
 
-pub async fn status(state: &AppState) -> SignerStatus {
+pub async fn status(state: &Workbench) -> SignerStatus {
     state.signer.lock().await.as_ref().map(Running::status).unwrap_or_default()
 }
 
-pub async fn events(state: &AppState, after: u32) -> Vec<SignerEventView> {
+pub async fn events(state: &Workbench, after: u32) -> Vec<SignerEventView> {
     match state.signer.lock().await.as_ref() {
         Some(r) => r.events.lock().unwrap().iter().filter(|e| e.seq > after).cloned().collect(),
         None => vec![],
     }
 }
 
-#[tauri::command]
-pub async fn signer_start(
-    state: State<'_, AppState>,
-    profile_id: String,
-    port: Option<u16>,
-    origins: Vec<String>,
-) -> UiResult<SignerStatus> {
-    start(&state, &profile_id, port, origins).await
-}
-
-#[tauri::command]
-pub async fn signer_stop(state: State<'_, AppState>) -> UiResult<SignerStatus> {
-    stop(&state).await;
-    Ok(SignerStatus::default())
-}
-
-#[tauri::command]
-pub async fn signer_status(state: State<'_, AppState>) -> UiResult<SignerStatus> {
-    Ok(status(&state).await)
-}
-
-#[tauri::command]
-pub async fn signer_events(state: State<'_, AppState>, after: u32) -> UiResult<Vec<SignerEventView>> {
-    Ok(events(&state, after).await)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::commands::log::tests::sandbox_profile;
-    use crate::commands::log::{attach_log, query};
-    use crate::dto_log::{LogFilterView, LogPageArgs};
-    use crate::dto::KeyringStatus;
-    use crate::kv::MemoryKv;
-    use crate::secrets::MemorySecretStore;
+    use crate::commands::log::query;
+    use crate::host::RecordedEvents;
+    use crate::types_log::{LogFilterView, LogPageArgs};
 
     /// A raw HTTP GET (the app has no HTTP client dependency of its own to test with).
     async fn get(base: &str, path: &str, origin: &str) -> String {
@@ -187,12 +171,12 @@ mod tests {
     #[tokio::test(flavor = "multi_thread")]
     async fn start_sign_list_log_stop() {
         let dir = tempfile::tempdir().unwrap();
-        let mut st = AppState::new(
-            Arc::new(MemoryKv::default()),
-            Arc::new(MemorySecretStore::new()),
-            KeyringStatus { available: false, message: None },
-        );
-        attach_log(&mut st, Some(&dir.path().join("log.sqlite3")));
+        let pushed = Arc::new(RecordedEvents::default());
+        let st = Workbench::new(crate::Host {
+            log: crate::log_open(Some(&dir.path().join("log.sqlite3")), &Default::default()),
+            events: pushed.clone(),
+            ..crate::Host::in_memory()
+        });
         let (pid, _) = sandbox_profile(&st).await;
         assert!(!status(&st).await.running);
         let s = start(&st, &pid, None, vec!["http://localhost:5173".into()]).await.unwrap();
@@ -205,15 +189,21 @@ mod tests {
         assert!(resp.contains("agentConfig"));
         let refused = get(&base, "/jssdk/signature?url=https%3A%2F%2Fa.example.com%2F", "http://evil.example").await;
         assert!(!refused.to_ascii_lowercase().contains("access-control-allow-origin: http://evil.example"), "{refused}");
-        // Events arrive through the broadcast; give the collector a moment.
+        // Both requests (the signed one and the refused one) arrive through the
+        // broadcast; wait for both before looking, so nothing arrives after.
         let mut ev = vec![];
-        for _ in 0..50 {
+        for _ in 0..250 {
             ev = events(&st, 0).await;
-            if !ev.is_empty() {
+            if ev.len() >= 2 {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
+        assert_eq!(ev.len(), 2, "{ev:?}");
+        assert!(ev.iter().any(|e| !e.ok && e.origin.as_deref() == Some("http://evil.example")), "{ev:?}");
+        // Each was also pushed to the UI.
+        let pushed = pushed.0.lock().unwrap().clone();
+        assert_eq!(pushed.iter().filter(|(n, _)| n == crate::host::events::SIGNER_EVENT).count(), 2, "{pushed:?}");
         assert!(ev.iter().any(|e| e.ok && e.url.as_deref() == Some("https://app.example.com/p")), "{ev:?}");
         assert!(events(&st, ev.last().unwrap().seq).await.is_empty());
         let logged = query(

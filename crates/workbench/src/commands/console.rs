@@ -1,10 +1,6 @@
-use tauri::State;
-use wwdev_core::errcode;
-
-use crate::commands::errcodes::entry;
-use crate::dto::{ConsoleEndpoint, ConsoleParam, ConsoleResponse};
-use crate::error::{UiError, UiResult};
-use crate::state::AppState;
+use crate::types::{ConsoleEndpoint, ConsoleParam, ConsoleResponse};
+use wwdev_core::error::{UiError, UiResult};
+use crate::Workbench;
 
 fn q(name: &str, required: bool, hint: &str) -> ConsoleParam {
     ConsoleParam { name: name.into(), location: "query".into(), required, hint: hint.into() }
@@ -38,7 +34,7 @@ pub fn catalog() -> Vec<ConsoleEndpoint> {
 }
 
 pub async fn send(
-    state: &AppState,
+    state: &Workbench,
     profile_id: &str,
     method: &str,
     path: &str,
@@ -48,56 +44,39 @@ pub async fn send(
     let body = match body.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         None => None,
         Some(b) => Some(serde_json::from_str::<serde_json::Value>(b).map_err(|e| {
-            UiError::invalid_input(format!("The request body is not valid JSON: {e}"))
-                .with_hint("Fix the JSON (double quotes around keys and strings), then send again.")
+            UiError::invalid_input(format!("The request body is not valid JSON: {e}"), format!("请求体不是有效的 JSON：{e}"))
+                .hint2(
+                    "Fix the JSON (double quotes around keys and strings), then send again.",
+                    "请修正 JSON（键和字符串都要用双引号），然后重新发送。",
+                )
         })?),
     };
     if query.iter().any(|(k, _)| k == "access_token") {
-        return Err(UiError::invalid_input("Do not pass access_token yourself.")
-            .with_hint("The console adds the profile's cached token to every call; remove the parameter."));
+        return Err(UiError::invalid_input("Do not pass access_token yourself.", "不要自己传 access_token。").hint2(
+            "The console adds the profile's cached token to every call; remove the parameter.",
+            "调试台会给每次调用自动加上配置档案缓存的 token，请删除这个参数。",
+        ));
     }
     let r = state.resolve(profile_id, "console")?;
-    let token = r.cache.access_token(&r.client, &r.key, r.secret()?, false).await?;
-    let mut query: Vec<(String, String)> =
-        query.into_iter().filter(|(k, _)| !k.trim().is_empty()).collect();
-    query.push(("access_token".into(), token.value.expose().to_owned()));
-    let resp = r.client.call(method, path, query, body).await?;
-    if let Some(code) = resp.errcode
-        && wwdev_core::cache::TOKEN_INVALID_CODES.contains(&code)
-    {
-        // The token was rejected: drop it so the next call fetches a fresh one.
-        r.cache.forget_token(&r.key);
-    }
+    let resp = wwdev_core::flows::call_with_token(&r.client, r.cache, &r.key, r.secret()?, method, path, query, body).await?;
+    Ok(response_view(&resp))
+}
+
+/// A WeCom answer as the console shows it: redacted, pretty-printed, errcode explained.
+pub fn response_view(resp: &wwdev_core::client::RawResponse) -> ConsoleResponse {
     let safe = resp.redacted();
     let body_pretty = safe
         .json
         .as_ref()
         .and_then(|j| serde_json::to_string_pretty(j).ok())
         .unwrap_or_else(|| safe.body.clone());
-    Ok(ConsoleResponse {
+    ConsoleResponse {
         status: safe.status,
         latency_ms: safe.latency_ms,
         headers: safe.headers,
         body_pretty,
         errcode: safe.errcode,
         errmsg: safe.errmsg,
-        explanation: safe.errcode.filter(|c| *c != 0).and_then(errcode::lookup).map(entry),
-    })
-}
-
-#[tauri::command]
-pub async fn console_catalog() -> UiResult<Vec<ConsoleEndpoint>> {
-    Ok(catalog())
-}
-
-#[tauri::command]
-pub async fn console_send(
-    state: State<'_, AppState>,
-    profile_id: String,
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    body: Option<String>,
-) -> UiResult<ConsoleResponse> {
-    send(&state, &profile_id, &method, &path, query, body).await
+        explanation: safe.errcode.filter(|c| *c != 0).and_then(crate::commands::errcodes::get),
+    }
 }

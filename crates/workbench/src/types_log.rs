@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use wwdev_core::log::{ErrcodeFilter, LogFilter, LogSummary};
 
-use crate::dto::{ConsoleResponse, ErrcodeEntry};
+use crate::types::{ConsoleResponse, ErrcodeEntry};
 
 /// Which outcomes the list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -145,6 +145,7 @@ pub struct LogDetail {
     /// Whether `log_replay` can re-send it (false when a masked single-use value is in it).
     pub replayable: bool,
     pub replay_blocker: Option<String>,
+    pub replay_blocker_zh: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

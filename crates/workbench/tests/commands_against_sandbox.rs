@@ -1,21 +1,13 @@
-//! The command layer against a real embedded sandbox, without a desktop: the same
-//! functions the Tauri commands call, on an `AppState` with in-memory storage.
+//! The command layer against a real embedded sandbox over HTTP, without a desktop: the
+//! same code the Tauri commands run, on a `Workbench` with in-memory storage.
 
-use std::sync::Arc;
+use wwdev_workbench::Workbench;
+use wwdev_workbench::commands::{credentials, identity, links, profiles, sandbox, sign};
+use wwdev_workbench::types::{FaultKind, OAuthParams, SandboxFault, TicketKind};
+use wwdev_workbench::ErrorKind;
 
-use wwdev_app::commands::{credentials, identity, links, profiles, sandbox, sign};
-use wwdev_app::dto::{FaultKind, KeyringStatus, OAuthParams, SandboxFault, TicketKind};
-use wwdev_app::error::ErrorKind;
-use wwdev_app::kv::MemoryKv;
-use wwdev_app::secrets::MemorySecretStore;
-use wwdev_app::state::AppState;
-
-async fn app() -> (AppState, String) {
-    let st = AppState::new(
-        Arc::new(MemoryKv::default()),
-        Arc::new(MemorySecretStore::default()),
-        KeyringStatus { available: false, message: None },
-    );
+async fn app() -> (Workbench, String) {
+    let st = Workbench::in_memory();
     let h = wwdev_sandbox::start(wwdev_sandbox::SandboxConfig::default()).await.unwrap();
     st.attach_sandbox(h).unwrap();
     let id = st.sandbox_profile_id().unwrap();
@@ -38,7 +30,7 @@ async fn tokens_and_tickets_are_cached_and_follow_the_sandbox_clock() {
     let t3 = credentials::token(&st, &id, false).await.unwrap();
     assert!(!t3.from_cache);
     assert!(t3.fetched_at >= t1.fetched_at + 7200);
-    let real = credentials::reveal(&st, &id, wwdev_app::dto::RevealWhat::Token).unwrap();
+    let real = credentials::reveal(&st, &id, wwdev_workbench::types::RevealWhat::Token).unwrap();
     assert!(!real.contains("***") && real.len() > 8);
 }
 
@@ -83,7 +75,7 @@ async fn oauth_link_code_and_identity_lookup() {
     let again = identity::lookup(&st, &id, &callback).await.unwrap();
     let failed = again.steps.iter().find(|s| !s.ok).unwrap();
     assert_eq!(failed.error.as_ref().unwrap().errcode, Some(40029));
-    assert_eq!(st.link_history()[0].url, url);
+    assert_eq!(st.links()[0].url, url);
 }
 
 #[tokio::test(flavor = "multi_thread")]

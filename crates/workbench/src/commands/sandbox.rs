@@ -1,10 +1,9 @@
-use tauri::State;
 
-use crate::dto::{
+use crate::types::{
     FaultKind, SandboxApp, SandboxCode, SandboxCredential, SandboxFault, SandboxMember, SandboxView,
 };
-use crate::error::{UiError, UiResult};
-use crate::state::AppState;
+use wwdev_core::error::{UiError, UiResult};
+use crate::Workbench;
 
 fn kind_to_core(k: FaultKind) -> wwdev_sandbox::FaultKind {
     use wwdev_sandbox::FaultKind as K;
@@ -30,7 +29,7 @@ fn kind_from_core(k: wwdev_sandbox::FaultKind) -> FaultKind {
     }
 }
 
-pub fn status(state: &AppState) -> UiResult<SandboxView> {
+pub fn status(state: &Workbench) -> UiResult<SandboxView> {
     let h = state.sandbox_handle()?;
     let c = h.control();
     let seed = c.seed();
@@ -107,14 +106,18 @@ pub fn status(state: &AppState) -> UiResult<SandboxView> {
     })
 }
 
-pub fn set_fault(state: &AppState, f: SandboxFault) -> UiResult<()> {
+pub fn set_fault(state: &Workbench, f: SandboxFault) -> UiResult<()> {
     let path = f.path.trim();
     if !path.starts_with('/') {
-        return Err(UiError::invalid_input(format!("Fault path \"{path}\" must start with /."))
-            .with_hint("E.g. /cgi-bin/gettoken, or /cgi-bin/* for every API."));
+        return Err(UiError::invalid_input(
+            format!("Fault path \"{path}\" must start with /."),
+            format!("故障路径「{path}」必须以 / 开头。"),
+        )
+            .hint2("E.g. /cgi-bin/gettoken, or /cgi-bin/* for every API.", "例如 /cgi-bin/gettoken，或用 /cgi-bin/* 表示所有接口。"));
     }
     if f.kind == FaultKind::Errcode && f.errcode.is_none() {
-        return Err(UiError::invalid_input("An errcode fault needs an errcode.").with_hint("E.g. 60020 or 40014."));
+        return Err(UiError::invalid_input("An errcode fault needs an errcode.", "errcode 故障需要一个错误码。")
+            .hint2("E.g. 60020 or 40014.", "例如 60020 或 40014。"));
     }
     state.sandbox_handle()?.control().add_fault(wwdev_sandbox::Fault {
         path: path.to_owned(),
@@ -130,7 +133,7 @@ pub fn set_fault(state: &AppState, f: SandboxFault) -> UiResult<()> {
 
 /// The sandbox's OAuth authorize page for the profile (opened in the browser by the UI);
 /// with `userid` the page redirects at once as that member.
-pub fn authorize_url(state: &AppState, profile_id: &str, userid: Option<&str>) -> UiResult<String> {
+pub fn authorize_url(state: &Workbench, profile_id: &str, userid: Option<&str>) -> UiResult<String> {
     let h = state.sandbox_handle()?;
     let prof = state.profile(profile_id)?;
     let redirect = if prof.default_redirect_uri.is_empty() {
@@ -154,46 +157,14 @@ pub fn authorize_url(state: &AppState, profile_id: &str, userid: Option<&str>) -
     Ok(url.to_string())
 }
 
-#[tauri::command]
-pub async fn sandbox_status(state: State<'_, AppState>) -> UiResult<SandboxView> {
-    status(&state)
-}
-
-/// Moves the sandbox clock; returns the new sandbox time.
-#[tauri::command]
-pub async fn sandbox_advance_clock(state: State<'_, AppState>, seconds: i64) -> UiResult<i64> {
-    Ok(state.sandbox_handle()?.control().advance_clock(seconds))
-}
-
-#[tauri::command]
-pub async fn sandbox_set_fault(state: State<'_, AppState>, fault: SandboxFault) -> UiResult<()> {
-    set_fault(&state, fault)
-}
-
-#[tauri::command]
-pub async fn sandbox_clear_faults(state: State<'_, AppState>) -> UiResult<()> {
-    state.sandbox_handle()?.control().clear_faults();
-    Ok(())
-}
-
-/// Back to the seed: codes, tokens, faults and clock offset cleared.
-#[tauri::command]
-pub async fn sandbox_reset(state: State<'_, AppState>) -> UiResult<()> {
+/// Resets the sandbox (codes, tokens, faults, clock) and forgets what the cache holds
+/// for sandbox profiles, so the next call fetches fresh credentials.
+pub fn reset(state: &Workbench) -> UiResult<()> {
     state.sandbox_handle()?.control().reset();
-    // The app's own cache would otherwise serve tokens the sandbox no longer knows.
     if let Some(c) = state.sandbox_cache.get() {
         for p in state.profiles().iter().filter(|p| state.is_sandbox_url(&p.base_url)) {
-            c.forget_all(&wwdev_core::cache::CredentialKey::new(&p.base_url, &p.corpid, &p.agentid));
+            c.forget_all(&p.credential_key());
         }
     }
     Ok(())
-}
-
-#[tauri::command]
-pub async fn sandbox_authorize_url(
-    state: State<'_, AppState>,
-    profile_id: String,
-    userid: Option<String>,
-) -> UiResult<String> {
-    authorize_url(&state, &profile_id, userid.as_deref())
 }

@@ -1,66 +1,47 @@
 //! The request log: listing, detail, export, clear, replay. Every WeCom call the app
-//! makes lands in the `LogStore` through `AppState::request_sink`; these commands read it.
+//! makes lands in the `LogStore` through `Workbench::request_sink`; these commands read it.
 
 use std::io::Write;
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
-use tauri::State;
-use wwdev_core::errcode;
-use wwdev_core::log::{LogStore, Page, Retention, default_log_path, to_curl};
-use wwdev_core::record::{RequestRecord, is_sensitive_key};
+use wwdev_core::error::{ErrorKind, UiError, UiResult};
+use wwdev_core::log::{LogStore, Page, to_curl};
+use wwdev_core::record::{RequestRecord, RequestSink, is_sensitive_key};
 
-use crate::commands::errcodes::entry;
-use crate::dto::{ConsoleResponse, Settings};
-use crate::dto_log::*;
-use crate::error::{ErrorKind, UiError, UiResult};
-use crate::state::AppState;
+use crate::Workbench;
+use crate::commands::console::response_view;
+use crate::host::EventSink;
+use crate::types_log::*;
 
-/// The retention the Settings ask for.
-pub fn retention_of(s: &Settings) -> Retention {
-    Retention { max_entries: s.log_max_entries.map(u64::from), max_days: s.log_max_days }
+/// The request log as the workbench's request sink: records, then tells the UI that
+/// there is something new (so the Log screen updates without polling).
+pub struct AnnouncingSink {
+    pub store: LogStore,
+    pub events: Arc<dyn EventSink>,
 }
 
-/// Opens the shared request log (`$XDG_DATA_HOME/wwdev/requests.sqlite3`, the CLI's
-/// default too) and makes it the state's request sink. A broken file is moved aside by
-/// the store; its message, or why no log could be opened, is kept for the UI.
-pub fn attach_log(state: &mut AppState, path: Option<&Path>) {
-    let path = match path.map(Path::to_path_buf).map(Ok).unwrap_or_else(default_log_path) {
-        Ok(p) => p,
-        Err(e) => {
-            state.log_message = Some(format!("The request log is off for this session: {e}."));
-            return;
-        }
-    };
-    match LogStore::open(&path, retention_of(&state.settings_get())) {
-        Ok((store, report)) => {
-            state.log_message = report.message;
-            state.request_sink = Some(Arc::new(store.clone()));
-            state.log = Some(store);
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "request log not opened");
-            state.log_message = Some(format!(
-                "The request log could not be opened, so calls are not recorded this session: {e}"
-            ));
-        }
+impl RequestSink for AnnouncingSink {
+    fn record(&self, record: RequestRecord) {
+        self.store.record(record);
+        self.events.emit(crate::host::events::LOG_APPENDED, Value::Null);
     }
 }
 
-fn store(state: &AppState) -> UiResult<&LogStore> {
+fn store(state: &Workbench) -> UiResult<&LogStore> {
     state.log.as_ref().ok_or_else(|| {
-        UiError::storage("The request log is not open.").with_hint(
-            state.log_message.clone().unwrap_or_else(|| "Restart the app; the reason is shown at startup.".into()),
-        )
+        let (en, zh) = state.log_message.clone().unwrap_or_else(|| {
+            ("Restart the app; the reason is shown at startup.".into(), "请重启应用；启动时会显示原因。".into())
+        });
+        UiError::storage("The request log is not open.", "请求日志没有打开。").hint2(en, zh)
     })
 }
 
 fn log_err(e: wwdev_core::log::LogError) -> UiError {
-    UiError::storage(e.to_string())
+    UiError::storage(e.to_string(), format!("请求日志出错：{e}"))
 }
 
-pub fn query(state: &AppState, filter: &LogFilterView, page: LogPageArgs) -> UiResult<LogPage> {
+pub fn query(state: &Workbench, filter: &LogFilterView, page: LogPageArgs) -> UiResult<LogPage> {
     let log = store(state)?;
     let f = filter.to_core();
     let items = log
@@ -74,7 +55,7 @@ pub fn query(state: &AppState, filter: &LogFilterView, page: LogPageArgs) -> UiR
     Ok(LogPage { items, total })
 }
 
-pub fn since(state: &AppState, after_id: i64, filter: &LogFilterView) -> UiResult<Vec<LogItem>> {
+pub fn since(state: &Workbench, after_id: i64, filter: &LogFilterView) -> UiResult<Vec<LogItem>> {
     let log = store(state)?;
     Ok(log.since_id_filtered(&filter.to_core(), after_id).map_err(log_err)?.into_iter().map(LogItem::from).collect())
 }
@@ -97,25 +78,29 @@ fn json_has_sensitive(v: &Value) -> Option<String> {
 
 /// Why an entry cannot be re-sent: the log keeps only masked values, and only the
 /// token and the app secret can be filled in again.
-pub fn replay_blocker(rec: &RequestRecord) -> Option<String> {
+/// `(English, Chinese)`.
+pub fn replay_blocker(rec: &RequestRecord) -> Option<(String, String)> {
     if let Some((k, _)) = rec.query.iter().find(|(k, _)| is_sensitive_key(k) && k != "access_token" && k != "corpsecret") {
-        return Some(format!(
-            "The query parameter \"{k}\" was masked when the call was logged and cannot be re-sent; make the call again from its screen."
+        return Some((
+            format!("The query parameter \"{k}\" was masked when the call was logged and cannot be re-sent; make the call again from its screen."),
+            format!("查询参数「{k}」在记录时已被遮盖，无法重发；请在对应的页面重新发起调用。"),
         ));
     }
     if let Some(body) = rec.request_body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok())
         && let Some(k) = json_has_sensitive(&body)
     {
-        return Some(format!(
-            "The body field \"{k}\" was masked when the call was logged and cannot be re-sent; make the call again from its screen."
+        return Some((
+            format!("The body field \"{k}\" was masked when the call was logged and cannot be re-sent; make the call again from its screen."),
+            format!("请求体字段「{k}」在记录时已被遮盖，无法重发；请在对应的页面重新发起调用。"),
         ));
     }
     None
 }
 
-pub fn get(state: &AppState, id: i64) -> UiResult<LogDetail> {
+pub fn get(state: &Workbench, id: i64) -> UiResult<LogDetail> {
     let rec = store(state)?.get(id).map_err(log_err)?.ok_or_else(|| {
-        UiError::not_found(format!("Log entry {id} does not exist.")).with_hint("It was cleared or removed by the retention limit.")
+        UiError::not_found(format!("Log entry {id} does not exist."), format!("日志条目 {id} 不存在。"))
+            .hint2("It was cleared or removed by the retention limit.", "它已被清空，或因保留期限被删除。")
     })?;
     let failed = rec.error.is_some()
         || rec.status.is_none_or(|s| !(200..300).contains(&s))
@@ -141,14 +126,15 @@ pub fn get(state: &AppState, id: i64) -> UiResult<LogDetail> {
         request_body: pretty(&rec.request_body),
         response_headers: rec.response_headers.clone(),
         response_body: pretty(&rec.response_body),
-        explanation: rec.errcode.filter(|c| *c != 0).and_then(errcode::lookup).map(entry),
+        explanation: rec.errcode.filter(|c| *c != 0).and_then(crate::commands::errcodes::get),
         curl: to_curl(&rec),
         replayable: blocker.is_none(),
-        replay_blocker: blocker,
+        replay_blocker: blocker.as_ref().map(|b| b.0.clone()),
+        replay_blocker_zh: blocker.map(|b| b.1),
     })
 }
 
-pub fn facets(state: &AppState) -> UiResult<LogFacets> {
+pub fn facets(state: &Workbench) -> UiResult<LogFacets> {
     let log = store(state)?;
     Ok(LogFacets {
         profiles: log.distinct_profiles().map_err(log_err)?,
@@ -166,38 +152,42 @@ fn export_to(log: &LogStore, filter: &LogFilterView, format: LogExportFormat, ou
     .map_err(log_err)
 }
 
-pub fn export_text(state: &AppState, filter: &LogFilterView, format: LogExportFormat) -> UiResult<String> {
+pub fn export_text(state: &Workbench, filter: &LogFilterView, format: LogExportFormat) -> UiResult<String> {
     let mut buf = Vec::new();
     export_to(store(state)?, filter, format, &mut buf)?;
     String::from_utf8(buf).map_err(|e| UiError::internal(e.to_string()))
 }
 
-pub fn export_file(state: &AppState, filter: &LogFilterView, format: LogExportFormat, path: &str) -> UiResult<u64> {
+pub fn export_file(state: &Workbench, filter: &LogFilterView, format: LogExportFormat, path: &str) -> UiResult<u64> {
     let log = store(state)?;
     let file = std::fs::File::create(path).map_err(|e| {
-        UiError::new(ErrorKind::Io, format!("Could not create {path}: {e}")).with_hint("Choose a folder you can write to.")
+        UiError::new2(ErrorKind::Io, format!("Could not create {path}: {e}"), format!("无法创建 {path}：{e}"))
+            .hint2("Choose a folder you can write to.", "请选择一个可写的文件夹。")
     })?;
     let mut w = std::io::BufWriter::new(file);
     let n = export_to(log, filter, format, &mut w)?;
-    w.flush().map_err(|e| UiError::new(ErrorKind::Io, format!("Could not write {path}: {e}")))?;
+    w.flush()
+        .map_err(|e| UiError::new2(ErrorKind::Io, format!("Could not write {path}: {e}"), format!("无法写入 {path}：{e}")))?;
     Ok(n)
 }
 
-pub fn clear(state: &AppState) -> UiResult<u64> {
+pub fn clear(state: &Workbench) -> UiResult<u64> {
     store(state)?.clear().map_err(log_err)
 }
 
-pub fn curl(state: &AppState, id: i64) -> UiResult<String> {
+pub fn curl(state: &Workbench, id: i64) -> UiResult<String> {
     Ok(get(state, id)?.curl)
 }
 
 /// Re-sends a logged call through the profile's client with a fresh token from the
 /// cache (the logged one is masked); the replay is logged as a new entry.
-pub async fn replay(state: &AppState, id: i64) -> UiResult<LogReplayResult> {
+pub async fn replay(state: &Workbench, id: i64) -> UiResult<LogReplayResult> {
     let log = store(state)?;
-    let rec = log.get(id).map_err(log_err)?.ok_or_else(|| UiError::not_found(format!("Log entry {id} does not exist.")))?;
-    if let Some(why) = replay_blocker(&rec) {
-        return Err(UiError::invalid_input(why));
+    let rec = log.get(id).map_err(log_err)?.ok_or_else(|| {
+        UiError::not_found(format!("Log entry {id} does not exist."), format!("日志条目 {id} 不存在。"))
+    })?;
+    if let Some((en, zh)) = replay_blocker(&rec) {
+        return Err(UiError::invalid_input(en, zh));
     }
     let profiles = state.profiles();
     let base = rec.base_url.trim_end_matches('/');
@@ -206,32 +196,39 @@ pub async fn replay(state: &AppState, id: i64) -> UiResult<LogReplayResult> {
         .find(|p| p.name == rec.profile && p.base_url == base)
         .or_else(|| profiles.iter().find(|p| p.name == rec.profile))
         .ok_or_else(|| {
-            UiError::not_found(format!("The profile \"{}\" that made this call no longer exists.", rec.profile))
-                .with_hint("Recreate the profile or make the call from the API console with another profile.")
+            UiError::not_found(
+                format!("The profile \"{}\" that made this call no longer exists.", rec.profile),
+                format!("发起这次调用的配置档案「{}」已不存在。", rec.profile),
+            )
+            .hint2(
+                "Recreate the profile or make the call from the API console with another profile.",
+                "请重新创建该配置档案，或在 API 调试台用其他配置档案发起调用。",
+            )
         })?;
     let r = state.resolve(&profile.id, "replay")?;
-    let mut query = Vec::with_capacity(rec.query.len());
-    for (k, v) in &rec.query {
-        let v = match k.as_str() {
-            "access_token" => r.cache.access_token(&r.client, &r.key, r.secret()?, false).await?.value.expose().to_owned(),
-            "corpsecret" => r.secret()?.expose().to_owned(),
-            _ => v.clone(),
-        };
-        query.push((k.clone(), v));
+    let mut query = rec.query.clone();
+    for (k, v) in query.iter_mut() {
+        if k == "corpsecret" {
+            *v = r.secret()?.expose().to_owned();
+        }
     }
     let body = match rec.request_body.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         None => None,
         Some(b) => Some(serde_json::from_str::<Value>(b).map_err(|e| {
-            UiError::invalid_input(format!("The logged request body is not JSON ({e}); it cannot be replayed."))
+            UiError::invalid_input(
+                format!("The logged request body is not JSON ({e}); it cannot be replayed."),
+                format!("记录的请求体不是 JSON（{e}），无法重放。"),
+            )
         })?),
     };
     let before = log.latest_id().map_err(log_err)?.unwrap_or(0);
-    let resp = r.client.call(&rec.method, &rec.path, query, body).await?;
-    if let Some(code) = resp.errcode
-        && wwdev_core::cache::TOKEN_INVALID_CODES.contains(&code)
-    {
-        r.cache.forget_token(&r.key);
-    }
+    let resp = if rec.query.iter().any(|(k, _)| k == "access_token") {
+        wwdev_core::flows::call_with_token(&r.client, r.cache, &r.key, r.secret()?, &rec.method, &rec.path, query, body)
+            .await?
+    } else {
+        // gettoken itself, or a call without a token.
+        r.client.call(&rec.method, &rec.path, query, body).await?
+    };
     // The replay's own entry: the newest one for this path and profile since we sent it.
     let new_id = log
         .since_id(before)
@@ -240,94 +237,28 @@ pub async fn replay(state: &AppState, id: i64) -> UiResult<LogReplayResult> {
         .rev()
         .find(|s| s.path == rec.path && s.profile == r.profile.name && s.feature == "replay")
         .map(|s| s.id);
-    let safe = resp.redacted();
-    let body_pretty =
-        safe.json.as_ref().and_then(|j| serde_json::to_string_pretty(j).ok()).unwrap_or_else(|| safe.body.clone());
     Ok(LogReplayResult {
-        response: ConsoleResponse {
-            status: safe.status,
-            latency_ms: safe.latency_ms,
-            headers: safe.headers,
-            body_pretty,
-            errcode: safe.errcode,
-            errmsg: safe.errmsg,
-            explanation: safe.errcode.filter(|c| *c != 0).and_then(errcode::lookup).map(entry),
-        },
+        response: response_view(&resp),
         new_id,
     })
-}
-
-#[tauri::command]
-pub async fn log_query(state: State<'_, AppState>, filter: LogFilterView, page: LogPageArgs) -> UiResult<LogPage> {
-    query(&state, &filter, page)
-}
-
-#[tauri::command]
-pub async fn log_since(state: State<'_, AppState>, after_id: i64, filter: LogFilterView) -> UiResult<Vec<LogItem>> {
-    since(&state, after_id, &filter)
-}
-
-#[tauri::command]
-pub async fn log_get(state: State<'_, AppState>, id: i64) -> UiResult<LogDetail> {
-    get(&state, id)
-}
-
-#[tauri::command]
-pub async fn log_facets(state: State<'_, AppState>) -> UiResult<LogFacets> {
-    facets(&state)
-}
-
-/// `path` comes from the dialog plugin's save dialog. Returns how many entries were written.
-#[tauri::command]
-pub async fn log_export(
-    state: State<'_, AppState>,
-    filter: LogFilterView,
-    format: LogExportFormat,
-    path: String,
-) -> UiResult<u64> {
-    export_file(&state, &filter, format, &path)
-}
-
-#[tauri::command]
-pub async fn log_export_text(state: State<'_, AppState>, filter: LogFilterView, format: LogExportFormat) -> UiResult<String> {
-    export_text(&state, &filter, format)
-}
-
-#[tauri::command]
-pub async fn log_clear(state: State<'_, AppState>) -> UiResult<u64> {
-    clear(&state)
-}
-
-#[tauri::command]
-pub async fn log_replay(state: State<'_, AppState>, id: i64) -> UiResult<LogReplayResult> {
-    replay(&state, id).await
-}
-
-#[tauri::command]
-pub async fn log_curl(state: State<'_, AppState>, id: i64) -> UiResult<String> {
-    curl(&state, id)
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::dto::KeyringStatus;
-    use crate::kv::MemoryKv;
-    use crate::secrets::MemorySecretStore;
+    use std::path::Path;
 
-    fn state_with_log(dir: &Path) -> AppState {
-        let mut st = AppState::new(
-            Arc::new(MemoryKv::default()),
-            Arc::new(MemorySecretStore::new()),
-            KeyringStatus { available: false, message: None },
-        );
-        attach_log(&mut st, Some(&dir.join("log.sqlite3")));
+    fn state_with_log(dir: &Path) -> Workbench {
+        let st = Workbench::new(crate::Host {
+            log: crate::log_open(Some(&dir.join("log.sqlite3")), &Default::default()),
+            ..crate::Host::in_memory()
+        });
         assert!(st.log.is_some(), "{:?}", st.log_message);
         st
     }
 
     /// Starts a sandbox and its profile; returns (profile id, the app secret).
-    pub(crate) async fn sandbox_profile(st: &AppState) -> (String, String) {
+    pub(crate) async fn sandbox_profile(st: &Workbench) -> (String, String) {
         let h = wwdev_sandbox::start(wwdev_sandbox::SandboxConfig::default()).await.unwrap();
         let secret = h.seed().apps[0].secret.clone();
         st.attach_sandbox(h).unwrap();
@@ -424,11 +355,12 @@ pub(crate) mod tests {
             response_body: None,
             error: None,
         };
-        assert!(replay_blocker(&rec).unwrap().contains("\"code\""));
+        assert!(replay_blocker(&rec).unwrap().0.contains("\"code\""));
+        assert!(replay_blocker(&rec).unwrap().1.contains("「code」"));
         let ok = RequestRecord { query: vec![("access_token".into(), "x".into())], ..rec.clone() };
         assert!(replay_blocker(&ok).is_none());
         let body = RequestRecord { query: vec![], request_body: Some(r#"{"user_ticket":"ab***"}"#.into()), ..rec };
-        assert!(replay_blocker(&body).unwrap().contains("user_ticket"));
+        assert!(replay_blocker(&body).unwrap().0.contains("user_ticket"));
     }
 
     #[test]
@@ -436,16 +368,14 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("log.sqlite3");
         std::fs::write(&p, b"this is not a sqlite database, not at all, definitely not").unwrap();
-        let mut st = AppState::new(
-            Arc::new(MemoryKv::default()),
-            Arc::new(MemorySecretStore::new()),
-            KeyringStatus { available: false, message: None },
-        );
-        attach_log(&mut st, Some(&p));
+        let st = Workbench::new(crate::Host { log: crate::log_open(Some(&p), &Default::default()), ..crate::Host::in_memory() });
         assert!(st.log.is_some());
-        assert!(st.app_info().log_recovered_message.is_some());
-        let s = st.settings_set(Settings { log_max_entries: Some(7), log_max_days: None, ..Default::default() }).unwrap();
-        assert_eq!(st.log.as_ref().unwrap().retention(), retention_of(&s));
+        assert!(st.info().log_recovered_message.is_some());
+        assert!(st.info().log_recovered_message_zh.unwrap().contains("请求日志"));
+        let s = st
+            .save_settings(crate::types::Settings { log_max_entries: Some(7), log_max_days: None, ..Default::default() })
+            .unwrap();
+        assert_eq!(st.log.as_ref().unwrap().retention(), s.retention());
         assert_eq!(st.log.as_ref().unwrap().retention().max_entries, Some(7));
     }
 }

@@ -1,11 +1,10 @@
 use std::time::Duration;
 
-use tauri::State;
 use wwdev_core::domain as core;
 
-use crate::dto::{DomainCheck, DomainCheckParams, DomainReport, Severity};
-use crate::error::UiResult;
-use crate::state::AppState;
+use crate::types::{DomainCheck, DomainCheckParams, DomainReport, Severity};
+use wwdev_core::error::UiResult;
+use crate::Workbench;
 
 impl From<core::Severity> for Severity {
     fn from(s: core::Severity) -> Self {
@@ -36,7 +35,13 @@ pub fn to_view(r: core::DomainReport) -> DomainReport {
     }
 }
 
-pub fn request(state: &AppState, p: DomainCheckParams) -> UiResult<core::DomainCheckRequest> {
+pub async fn check(state: &Workbench, p: DomainCheckParams) -> UiResult<DomainReport> {
+    let req = request(state, p)?;
+    let timeout = Duration::from_secs(state.settings().timeout_secs as u64);
+    Ok(to_view(core::check_domain(&req, timeout).await))
+}
+
+pub fn request(state: &Workbench, p: DomainCheckParams) -> UiResult<core::DomainCheckRequest> {
     let mut urls: Vec<String> = p.urls.into_iter().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()).collect();
     if urls.is_empty()
         && let Some(id) = p.profile_id.as_deref()
@@ -54,30 +59,15 @@ pub fn request(state: &AppState, p: DomainCheckParams) -> UiResult<core::DomainC
     })
 }
 
-#[tauri::command]
-pub async fn domain_check(state: State<'_, AppState>, p: DomainCheckParams) -> UiResult<DomainReport> {
-    let req = request(&state, p)?;
-    let timeout = Duration::from_secs(state.settings_get().timeout_secs as u64);
-    Ok(to_view(core::check_domain(&req, timeout).await))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::{KeyringStatus, Profile};
-    use crate::kv::MemoryKv;
-    use crate::secrets::MemorySecretStore;
-    use std::sync::Arc;
-
+    use crate::types::Profile;
     #[tokio::test]
     async fn url_checks_use_the_profile_redirect_when_none_given() {
-        let st = AppState::new(
-            Arc::new(MemoryKv::default()),
-            Arc::new(MemorySecretStore::default()),
-            KeyringStatus { available: false, message: None },
-        );
+        let st = Workbench::in_memory();
         let p = st
-            .profile_save(
+            .save_profile(
                 Profile {
                     name: "A".into(),
                     corpid: "ww1".into(),

@@ -1,8 +1,14 @@
-//! Types exchanged with the UI. TypeScript copies are generated into
-//! `ui/src/bindings/` (see `bindings.rs`); docs/COMMANDS.md is the contract.
+//! The app-level types the UI sees (settings, views over profiles, the credential
+//! countdowns, …). Domain types come straight from wwdev-core (`Profile`, `TicketKind`,
+//! `UiError`, …). TypeScript copies are generated into `ui/src/bindings/` (bindings.rs).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub use wwdev_core::cache::TicketKind;
+pub use wwdev_core::client::DEFAULT_BASE_URL;
+pub use wwdev_core::error::{ErrorKind, UiError};
+pub use wwdev_core::profile::Profile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +44,13 @@ pub struct Settings {
     pub log_max_days: Option<u32>,
 }
 
+impl Settings {
+    /// The request-log retention these settings ask for.
+    pub fn retention(&self) -> wwdev_core::log::Retention {
+        wwdev_core::log::Retention { max_entries: self.log_max_entries.map(u64::from), max_days: self.log_max_days }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -55,8 +68,10 @@ impl Default for Settings {
 #[ts(export_to = "KeyringStatus.ts")]
 pub struct KeyringStatus {
     pub available: bool,
-    /// Why the keyring is not usable (secrets then live in memory for this session only).
+    /// Why the keyring is not usable (secrets then live in memory for this session only)…
     pub message: Option<String>,
+    /// …in Chinese.
+    pub message_zh: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -67,41 +82,10 @@ pub struct AppInfo {
     pub keyring: KeyringStatus,
     /// BCP 47 tag of the OS locale, e.g. "zh-CN" (the UI's "system" language follows it).
     pub system_locale: String,
+    /// The request log was recovered from a broken file, or could not be opened (shown once).
     pub log_recovered_message: Option<String>,
+    pub log_recovered_message_zh: Option<String>,
 }
-
-/// A corp/app profile as stored (never with its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
-#[ts(export_to = "Profile.ts")]
-pub struct Profile {
-    /// Empty for a new profile; the backend assigns one.
-    pub id: String,
-    pub name: String,
-    pub corpid: String,
-    pub agentid: String,
-    pub base_url: String,
-    pub trusted_domains: Vec<String>,
-    pub default_redirect_uri: String,
-    pub notes: String,
-}
-
-impl Default for Profile {
-    fn default() -> Self {
-        Self {
-            id: String::new(),
-            name: String::new(),
-            corpid: String::new(),
-            agentid: String::new(),
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            trusted_domains: Vec::new(),
-            default_redirect_uri: String::new(),
-            notes: String::new(),
-        }
-    }
-}
-
-pub const DEFAULT_BASE_URL: &str = "https://qyapi.weixin.qq.com";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export_to = "ProfileView.ts")]
@@ -184,16 +168,6 @@ pub struct DomainReport {
 }
 
 // ---- token & tickets ----
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export_to = "TicketKind.ts")]
-pub enum TicketKind {
-    /// The corp jsapi_ticket, for `wx.config` / `ww.register` corpConfig.
-    Corp,
-    /// The agent ticket, for `wx.agentConfig`.
-    Agent,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -395,11 +369,8 @@ pub struct Step {
     /// "parse_callback" | "gettoken" | "auth/getuserinfo" | "user/get" | "auth/getuserdetail"
     pub name: String,
     pub ok: bool,
-    pub error: Option<UiErrorDto>,
+    pub error: Option<UiError>,
 }
-
-/// `UiError` inside a result (the error type itself is only used for rejections).
-pub type UiErrorDto = crate::error::UiError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export_to = "IdentityReport.ts")]
@@ -417,8 +388,10 @@ pub struct IdentityReport {
     #[ts(type = "Record<string, unknown> | null")]
     pub detail: Option<serde_json::Value>,
     pub steps: Vec<Step>,
-    /// Plain-English summary of what was found or what went wrong (from wwdev-core).
+    /// Plain-language summary of what was found or what went wrong (from wwdev-core)…
     pub summary: String,
+    /// …in Chinese.
+    pub summary_zh: String,
 }
 
 // ---- API console ----
@@ -573,7 +546,7 @@ pub struct ConnectionTest {
     pub ok: bool,
     #[ts(type = "number")]
     pub latency_ms: u64,
-    pub error: Option<crate::error::UiError>,
+    pub error: Option<UiError>,
     #[ts(type = "number | null")]
     pub token_expires_at: Option<i64>,
 }

@@ -1,43 +1,16 @@
-use tauri::State;
 
-use crate::dto::{LinkHistoryItem, QrFormat};
-use crate::error::UiResult;
-use crate::qr;
-use crate::state::AppState;
-
-#[tauri::command]
-pub async fn qr_svg(text: String) -> UiResult<String> {
-    qr::svg(&text)
-}
-
-#[tauri::command]
-pub async fn qr_png_base64(text: String) -> UiResult<String> {
-    qr::png_base64(&text)
-}
-
-#[tauri::command]
-pub async fn qr_save(text: String, format: QrFormat, path: String) -> UiResult<()> {
-    qr::save(&text, format, &path)
-}
-
-#[tauri::command]
-pub async fn link_history(state: State<'_, AppState>) -> UiResult<Vec<LinkHistoryItem>> {
-    Ok(state.link_history())
-}
-
-#[tauri::command]
-pub async fn link_history_clear(state: State<'_, AppState>) -> UiResult<()> {
-    state.link_history_clear()
-}
+use crate::types::LinkHistoryItem;
+use wwdev_core::error::UiResult;
+use crate::Workbench;
 
 // ---- OAuth / web-login links ----
 
 use wwdev_core::oauth;
 
-use crate::dto::{
+use crate::types::{
     BatchLink, BatchParams, BatchView, BuiltLink, Explanation, OAuthParams, Problem, ProblemSeverity, WebLoginParams,
 };
-use crate::error::UiError;
+use wwdev_core::error::UiError;
 
 pub fn problem(p: &oauth::Problem) -> Problem {
     Problem {
@@ -51,19 +24,21 @@ pub fn problem(p: &oauth::Problem) -> Problem {
     }
 }
 
-fn sandbox_host(state: &AppState, for_sandbox: bool) -> UiResult<Option<String>> {
+fn sandbox_host(state: &Workbench, for_sandbox: bool) -> UiResult<Option<String>> {
     if for_sandbox { Ok(Some(state.sandbox_handle()?.base_url())) } else { Ok(None) }
 }
 
 fn parse_scope(s: &str) -> UiResult<oauth::Scope> {
     oauth::Scope::parse(s).ok_or_else(|| {
-        UiError::invalid_input(format!("Unknown scope \"{s}\"."))
-            .with_hint("Use snsapi_base (userid only) or snsapi_privateinfo (also a user_ticket for sensitive fields).")
+        UiError::invalid_input(format!("Unknown scope \"{s}\"."), format!("未知的 scope「{s}」。")).hint2(
+            "Use snsapi_base (userid only) or snsapi_privateinfo (also a user_ticket for sensitive fields).",
+            "请使用 snsapi_base（只有 userid）或 snsapi_privateinfo（另有用于敏感信息的 user_ticket）。",
+        )
     })
 }
 
-fn remember(state: &AppState, url: &str, kind: &str, profile_id: &str) -> UiResult<()> {
-    state.link_history_add(LinkHistoryItem {
+fn remember(state: &Workbench, url: &str, kind: &str, profile_id: &str) -> UiResult<()> {
+    state.remember_link(LinkHistoryItem {
         url: url.to_owned(),
         kind: kind.to_owned(),
         created_at: 0,
@@ -72,7 +47,7 @@ fn remember(state: &AppState, url: &str, kind: &str, profile_id: &str) -> UiResu
     })
 }
 
-pub fn build_oauth(state: &AppState, p: OAuthParams) -> UiResult<BuiltLink> {
+pub fn build_oauth(state: &Workbench, p: OAuthParams) -> UiResult<BuiltLink> {
     let prof = state.profile(&p.profile_id)?;
     let params = oauth::OAuthParams {
         corpid: prof.corpid.clone(),
@@ -95,7 +70,7 @@ pub fn build_oauth(state: &AppState, p: OAuthParams) -> UiResult<BuiltLink> {
     }
 }
 
-pub fn build_weblogin(state: &AppState, p: WebLoginParams) -> UiResult<BuiltLink> {
+pub fn build_weblogin(state: &Workbench, p: WebLoginParams) -> UiResult<BuiltLink> {
     let prof = state.profile(&p.profile_id)?;
     let params = oauth::WebLoginParams {
         corpid: prof.corpid.clone(),
@@ -119,7 +94,7 @@ pub fn build_weblogin(state: &AppState, p: WebLoginParams) -> UiResult<BuiltLink
     }
 }
 
-pub fn build_batch(state: &AppState, p: BatchParams) -> UiResult<BatchView> {
+pub fn build_batch(state: &Workbench, p: BatchParams) -> UiResult<BatchView> {
     let prof = state.profile(&p.profile_id)?;
     let scopes = p.scopes.iter().map(|s| parse_scope(s)).collect::<UiResult<Vec<_>>>()?;
     let origin = match p.redirect_origin.filter(|o| !o.trim().is_empty()) {
@@ -127,13 +102,21 @@ pub fn build_batch(state: &AppState, p: BatchParams) -> UiResult<BatchView> {
         None => url::Url::parse(&prof.default_redirect_uri)
             .map(|u| u.origin().ascii_serialization())
             .map_err(|_| {
-                UiError::invalid_input("No redirect origin given and the profile has no default redirect URI.")
-                    .with_hint("Enter the origin the paths belong to, e.g. https://app.example.com.")
+                UiError::invalid_input(
+                    "No redirect origin given and the profile has no default redirect URI.",
+                    "没有填写回调源，配置档案也没有默认回调地址。",
+                )
+                .hint2(
+                    "Enter the origin the paths belong to, e.g. https://app.example.com.",
+                    "请填写这些路径所属的源，例如 https://app.example.com。",
+                )
             })?,
     };
     if scopes.is_empty() || p.states.is_empty() || p.redirect_paths.is_empty() {
-        return Err(UiError::invalid_input("The batch is empty.")
-            .with_hint("Pick at least one scope, one state and one redirect path."));
+        return Err(UiError::invalid_input("The batch is empty.", "批量列表为空。").hint2(
+            "Pick at least one scope, one state and one redirect path.",
+            "请至少选择一个 scope、一个 state 和一个回调路径。",
+        ));
     }
     let base = oauth::BatchBase {
         corpid: prof.corpid.clone(),
@@ -159,7 +142,7 @@ pub fn build_batch(state: &AppState, p: BatchParams) -> UiResult<BatchView> {
     })
 }
 
-pub fn explain(state: &AppState, profile_id: Option<&str>, url: &str) -> UiResult<Explanation> {
+pub fn explain(state: &Workbench, profile_id: Option<&str>, url: &str) -> UiResult<Explanation> {
     let trusted = match profile_id {
         Some(id) => state.profile(id)?.trusted_domains,
         None => Vec::new(),
@@ -167,24 +150,4 @@ pub fn explain(state: &AppState, profile_id: Option<&str>, url: &str) -> UiResul
     let e = oauth::explain_url(url, &trusted);
     let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     Ok(Explanation { kind, fields: e.fields, fragment: e.fragment, problems: e.problems.iter().map(problem).collect() })
-}
-
-#[tauri::command]
-pub async fn oauth_build(state: State<'_, AppState>, p: OAuthParams) -> UiResult<BuiltLink> {
-    build_oauth(&state, p)
-}
-
-#[tauri::command]
-pub async fn weblogin_build(state: State<'_, AppState>, p: WebLoginParams) -> UiResult<BuiltLink> {
-    build_weblogin(&state, p)
-}
-
-#[tauri::command]
-pub async fn oauth_batch(state: State<'_, AppState>, p: BatchParams) -> UiResult<BatchView> {
-    build_batch(&state, p)
-}
-
-#[tauri::command]
-pub async fn explain_url(state: State<'_, AppState>, profile_id: Option<String>, url: String) -> UiResult<Explanation> {
-    explain(&state, profile_id.as_deref(), &url)
 }

@@ -3,20 +3,23 @@
 use base64::Engine;
 use qrcode::{Color, EcLevel, QrCode};
 
-use crate::dto::QrFormat;
-use crate::error::{UiError, UiResult};
+use crate::types::QrFormat;
+use wwdev_core::error::{UiError, UiResult};
 
 const QUIET_ZONE: usize = 4;
 const PNG_MODULE_PX: usize = 8;
 
 fn code(text: &str) -> UiResult<QrCode> {
     if text.is_empty() {
-        return Err(UiError::invalid_input("Nothing to encode: the text is empty."));
+        return Err(UiError::invalid_input("Nothing to encode: the text is empty.", "没有可编码的内容：文本为空。"));
     }
     // Level M: phone cameras read it off a monitor reliably, and long OAuth URLs still fit.
     QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|e| {
-        UiError::invalid_input(format!("The text cannot be a QR code: {e} ({} bytes).", text.len()))
-            .with_hint("Shorten the link (e.g. a shorter state or redirect path).")
+        UiError::invalid_input(
+            format!("The text cannot be a QR code: {e} ({} bytes).", text.len()),
+            format!("该文本无法生成二维码：{e}（{} 字节）。", text.len()),
+        )
+        .hint2("Shorten the link (e.g. a shorter state or redirect path).", "请缩短链接（例如更短的 state 或回调路径）。")
     })
 }
 
@@ -67,15 +70,22 @@ pub fn save(text: &str, format: QrFormat, path: &str) -> UiResult<()> {
         QrFormat::Svg => "svg",
     };
     if ext.as_deref() != Some(want) || !p.is_absolute() {
-        return Err(UiError::invalid_input(format!("Refusing to save a {want} QR code to \"{path}\"."))
-            .with_hint(format!("Choose an absolute file path ending in .{want} in the save dialog.")));
+        return Err(UiError::invalid_input(
+            format!("Refusing to save a {want} QR code to \"{path}\"."),
+            format!("拒绝把 {want} 二维码保存到「{path}」。"),
+        )
+        .hint2(
+            format!("Choose an absolute file path ending in .{want} in the save dialog."),
+            format!("请在保存对话框中选择以 .{want} 结尾的绝对路径。"),
+        ));
     }
     let bytes = match format {
         QrFormat::Png => png(text)?,
         QrFormat::Svg => svg(text)?.into_bytes(),
     };
     std::fs::write(p, bytes).map_err(|e| {
-        UiError::storage(format!("Could not write {path}: {e}")).with_hint("Pick a folder you can write to.")
+        UiError::storage(format!("Could not write {path}: {e}"), format!("无法写入 {path}：{e}"))
+            .hint2("Pick a folder you can write to.", "请选择一个可写的文件夹。")
     })
 }
 

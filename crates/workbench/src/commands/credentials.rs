@@ -1,16 +1,9 @@
-use tauri::State;
 use wwdev_core::cache::{self, Cached, EntryInfo};
 
-use crate::dto::{CachedView, CredentialsView, RevealWhat, TicketHistoryItem, TicketKind};
-use crate::error::{UiError, UiResult};
-use crate::state::AppState;
+use crate::types::{CachedView, CredentialsView, RevealWhat, TicketHistoryItem, TicketKind};
+use wwdev_core::error::{UiError, UiResult};
+use crate::Workbench;
 
-fn core_kind(k: TicketKind) -> cache::TicketKind {
-    match k {
-        TicketKind::Corp => cache::TicketKind::Corp,
-        TicketKind::Agent => cache::TicketKind::Agent,
-    }
-}
 
 fn from_entry(e: &EntryInfo, now: i64) -> CachedView {
     CachedView {
@@ -34,7 +27,7 @@ fn from_cached(c: &Cached, refresh_margin: i64, now: i64) -> CachedView {
     }
 }
 
-pub fn snapshot(state: &AppState, profile_id: &str) -> UiResult<CredentialsView> {
+pub fn snapshot(state: &Workbench, profile_id: &str) -> UiResult<CredentialsView> {
     let r = state.resolve(profile_id, "token")?;
     let s = r.cache.snapshot(&r.key);
     Ok(CredentialsView {
@@ -49,19 +42,19 @@ pub fn snapshot(state: &AppState, profile_id: &str) -> UiResult<CredentialsView>
     })
 }
 
-pub async fn token(state: &AppState, profile_id: &str, force: bool) -> UiResult<CachedView> {
+pub async fn token(state: &Workbench, profile_id: &str, force: bool) -> UiResult<CachedView> {
     let r = state.resolve(profile_id, "token")?;
     let c = r.cache.access_token(&r.client, &r.key, r.secret()?, force).await?;
     Ok(from_cached(&c, r.cache.refresh_margin(), r.cache.now()))
 }
 
-pub async fn ticket(state: &AppState, profile_id: &str, kind: TicketKind, force: bool) -> UiResult<CachedView> {
+pub async fn ticket(state: &Workbench, profile_id: &str, kind: TicketKind, force: bool) -> UiResult<CachedView> {
     let r = state.resolve(profile_id, "ticket")?;
-    let c = r.cache.ticket(&r.client, &r.key, r.secret()?, core_kind(kind), force).await?;
+    let c = r.cache.ticket(&r.client, &r.key, r.secret()?, kind, force).await?;
     Ok(from_cached(&c, r.cache.refresh_margin(), r.cache.now()))
 }
 
-pub fn history(state: &AppState, profile_id: &str, kind: TicketKind) -> UiResult<Vec<TicketHistoryItem>> {
+pub fn history(state: &Workbench, profile_id: &str, kind: TicketKind) -> UiResult<Vec<TicketHistoryItem>> {
     let r = state.resolve(profile_id, "ticket")?;
     let snap = r.cache.snapshot(&r.key);
     let current = match kind {
@@ -70,7 +63,7 @@ pub fn history(state: &AppState, profile_id: &str, kind: TicketKind) -> UiResult
     };
     let mut items: Vec<TicketHistoryItem> = r
         .cache
-        .history(&r.key, core_kind(kind))
+        .history(&r.key, kind)
         .into_iter()
         .map(|t| TicketHistoryItem {
             masked: t.value.masked(),
@@ -83,7 +76,7 @@ pub fn history(state: &AppState, profile_id: &str, kind: TicketKind) -> UiResult
     Ok(items)
 }
 
-pub fn reveal(state: &AppState, profile_id: &str, what: RevealWhat) -> UiResult<String> {
+pub fn reveal(state: &Workbench, profile_id: &str, what: RevealWhat) -> UiResult<String> {
     let r = state.resolve(profile_id, "reveal")?;
     let snap = r.cache.snapshot(&r.key);
     let entry = match what {
@@ -92,41 +85,7 @@ pub fn reveal(state: &AppState, profile_id: &str, what: RevealWhat) -> UiResult<
         RevealWhat::AgentTicket => snap.agent_ticket,
     };
     entry.map(|e| e.value.expose().to_owned()).ok_or_else(|| {
-        UiError::not_found("Nothing cached to reveal.").with_hint("Fetch it first, then reveal it.")
+        UiError::not_found("Nothing cached to reveal.", "没有可显示的缓存值。")
+            .hint2("Fetch it first, then reveal it.", "请先获取，再显示。")
     })
-}
-
-#[tauri::command]
-pub async fn credentials_snapshot(state: State<'_, AppState>, profile_id: String) -> UiResult<CredentialsView> {
-    snapshot(&state, &profile_id)
-}
-
-#[tauri::command]
-pub async fn token_fetch(state: State<'_, AppState>, profile_id: String, force: bool) -> UiResult<CachedView> {
-    token(&state, &profile_id, force).await
-}
-
-#[tauri::command]
-pub async fn ticket_fetch(
-    state: State<'_, AppState>,
-    profile_id: String,
-    kind: TicketKind,
-    force: bool,
-) -> UiResult<CachedView> {
-    ticket(&state, &profile_id, kind, force).await
-}
-
-#[tauri::command]
-pub async fn ticket_history(
-    state: State<'_, AppState>,
-    profile_id: String,
-    kind: TicketKind,
-) -> UiResult<Vec<TicketHistoryItem>> {
-    history(&state, &profile_id, kind)
-}
-
-/// Returns one real value, on an explicit user action only.
-#[tauri::command]
-pub async fn secret_reveal(state: State<'_, AppState>, profile_id: String, what: RevealWhat) -> UiResult<String> {
-    reveal(&state, &profile_id, what)
 }
