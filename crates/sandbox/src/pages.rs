@@ -458,7 +458,7 @@ pub(crate) async fn index(State(app): State<App>) -> Response {
     }
     let body = format!(
         "<div class=\"card\"><p>这是 <b>wwdev 沙箱</b>：一个在本机模拟企业微信服务端接口（<code>/cgi-bin/…</code>）、网页授权页和扫码登录页的服务器。把客户端的 base URL 指向本服务即可调试，无需真实企业。</p>\
-<p class=\"notice\">A local WeCom simulator: point your client's API base URL here. Admin API: <code>/sandbox/admin/</code> (clock, faults, codes, tokens, stats, reset); JS-SDK check: <code>POST /sandbox/jssdk/verify</code>.</p>\
+<p class=\"notice\">A local WeCom simulator: point your client's API base URL here. Admin API: <code>/sandbox/admin/</code> (clock, faults, codes, tokens, limits, invalidate, visible_range, consent, stats, seed, reset); JS-SDK check: <code>POST /sandbox/jssdk/verify</code>.</p>\
 <p>企业：{} · corpid <code>{}</code></p></div>\
 <div class=\"card\"><b>应用</b><table><tr><th>名称</th><th>agentid</th><th>secret</th><th>可信域名</th><th></th></tr>{apps}</table></div>\
 <div class=\"card\"><b>成员</b><table><tr><th>userid</th><th>姓名</th><th>部门</th><th>备注</th></tr>{members}</table></div>",
