@@ -1,9 +1,12 @@
 //! Trusted-domain (可信域名) checks: the `WW_verify_XXXX.txt` file at the domain root,
 //! and whether redirect URIs and page URLs fall under a trusted domain.
 //!
-//! WeCom fetches the verify file over HTTPS from the domain root. We fetch it the same
-//! way without following redirects (WeCom's checker does not accept a redirect), and
-//! additionally probe plain HTTP so the report can say "it is only served over HTTP".
+//! The verify file must be at the domain root (community evidence, see docs/FACTS.md).
+//! Which scheme WeCom's checker uses is **not documented**: we assume HTTPS first
+//! (observed in community reports) and fetch it without following redirects (assumed:
+//! reports say a redirect fails), then probe plain HTTP so the report can say which
+//! scheme serves it. Whether a URL is under the domain uses the one trusted-domain
+//! rule in [`crate::oauth::url_is_trusted`].
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -75,18 +78,14 @@ pub fn normalize_domain(input: &str) -> Result<String, String> {
 
 /// `host[:port]` of a URL as WeCom compares it: the default port is implicit.
 pub fn url_authority(url: &Url) -> Option<String> {
-    let host = url.host_str()?.to_ascii_lowercase();
-    Some(match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host,
-    })
+    crate::oauth::authority(url)
 }
 
-/// Does `url` fall under the trusted `domain`? WeCom matches the exact host (a trusted
-/// domain also covers its sub-paths, not its sub-domains), and a non-default port must be
-/// part of the trusted domain.
+/// Does `url` fall under the trusted `domain`? The rule of [`crate::oauth::url_is_trusted`]:
+/// the exact host (a trusted domain covers its sub-paths, not its subdomains), and a
+/// non-default port must be part of the trusted domain.
 pub fn url_under_domain(url: &Url, domain: &str) -> bool {
-    url_authority(url).is_some_and(|a| a == domain.to_ascii_lowercase())
+    crate::oauth::url_is_trusted(url, &[domain.to_owned()])
 }
 
 /// Check that each URL is absolute http(s) and under the domain.
@@ -132,8 +131,8 @@ pub fn check_urls(domain: &str, urls: &[String]) -> Vec<DomainCheck> {
                     )
                 } else {
                     (
-                        format!("{raw} 的域名 {auth} 不是可信域名 {domain}：OAuth 会提示 redirect_uri需使用应用可信域名，接口返回 50001，JS-SDK 报 invalid url domain"),
-                        format!("{raw} is on {auth}, not the trusted domain {domain}: OAuth shows \"redirect_uri需使用应用可信域名\", the API answers 50001 and the JS-SDK reports invalid url domain"),
+                        format!("{raw} 的域名 {auth} 不是可信域名 {domain}：企业微信要求域名完全一致，子域名不算（可信域名 qq.com 不包括 www.qq.com；“一级域名自动覆盖子域名”说的是微信公众号的 JS 接口安全域名，不适用于企业微信）。OAuth 会提示 redirect_uri需使用应用可信域名，接口返回 50001，JS-SDK 报 invalid url domain"),
+                        format!("{raw} is on {auth}, not the trusted domain {domain}: WeCom requires the exact host and a subdomain does not count (trusted qq.com does not cover www.qq.com; \"a parent domain covers its subdomains\" describes WeChat Official Accounts' JS-API safe domains, not WeCom). OAuth shows \"redirect_uri需使用应用可信域名\", the API answers 50001 and the JS-SDK reports invalid url domain"),
                     )
                 };
                 out.push(check(id, Severity::Error, zh, en, Some(auth)));
@@ -197,8 +196,8 @@ pub async fn check_domain(req: &DomainCheckRequest, timeout: Duration) -> Domain
                     c.id = "verify_file_http".into();
                     if c.severity == Severity::Ok {
                         c.severity = Severity::Warning;
-                        c.message_zh = format!("{}；但企业微信通过 https 校验，请为该域名启用 HTTPS", c.message_zh);
-                        c.message_en = format!("{}; but WeCom verifies over https: enable HTTPS for the domain", c.message_en);
+                        c.message_zh = format!("{}；但 https 取不到：企业微信文档没有写明用哪种协议校验，社区经验是 https，建议为该域名启用 HTTPS", c.message_zh);
+                        c.message_en = format!("{}; but not over https: WeCom does not document which scheme its checker uses, community reports say https, so enable HTTPS for the domain", c.message_en);
                     }
                     checks.push(c);
                 }
@@ -287,6 +286,12 @@ mod tests {
         let u = Url::parse("https://app.example.com/cb").unwrap();
         assert!(url_under_domain(&u, "app.example.com"));
         assert!(!url_under_domain(&u, "example.com"));
+        // A subdomain is not under its parent (D/90313 80001: full-domain match only).
+        let u = Url::parse("https://sub.app.example.com/cb").unwrap();
+        assert!(!url_under_domain(&u, "app.example.com"));
+        let c = check_urls("app.example.com", &["https://sub.app.example.com/cb".into()]);
+        assert!(c[0].severity == Severity::Error && c[0].message_en.contains("subdomain"), "{:?}", c[0]);
+        assert!(c[0].message_zh.contains("子域名"));
     }
 
     #[test]

@@ -5,6 +5,9 @@ use crate::error::CoreError;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+mod trusted;
+pub use trusted::{authority, host_is_trusted, parse_trusted_entry, url_is_trusted};
+
 pub const OAUTH_HOST: &str = "https://open.weixin.qq.com";
 pub const OAUTH_PATH: &str = "/connect/oauth2/authorize";
 pub const WEBLOGIN_HOST: &str = "https://login.work.weixin.qq.com";
@@ -143,7 +146,15 @@ fn check_corpid(corpid: &str, field: &str, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_state(state: &str, out: &mut Vec<Problem>) {
+/// Which link a `state` belongs to: OAuth restricts its characters (84025), web login
+/// only asks for URL-encoding (D/98171; the official example is `web_login@gyoss9`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StateRule {
+    OAuth,
+    WebLogin,
+}
+
+fn check_state(state: &str, rule: StateRule, out: &mut Vec<Problem>) {
     if state.len() > STATE_MAX_BYTES {
         out.push(err(
             "state_too_long",
@@ -151,11 +162,11 @@ fn check_state(state: &str, out: &mut Vec<Problem>) {
             format!("state is {} bytes long; at most {STATE_MAX_BYTES} are allowed.", state.len()),
         ));
     }
-    if !state.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if rule == StateRule::OAuth && !state.chars().all(|c| c.is_ascii_alphanumeric()) {
         out.push(err(
             "state_charset",
-            "state 只能包含 a-z、A-Z、0-9。",
-            "state may only contain a-z, A-Z and 0-9.",
+            "OAuth 链接的 state 只能包含 a-z、A-Z、0-9(否则企业微信返回 84025 不符合的state参数);网页登录链接没有这个限制。",
+            "An OAuth link's state may only contain a-z, A-Z and 0-9 (else WeCom answers 84025 invalid state); web-login links have no such limit.",
         ));
     }
 }
@@ -177,29 +188,16 @@ fn check_agentid(agentid: Option<&str>, required: bool, why_zh: &str, why_en: &s
     }
 }
 
-/// A trusted-domain entry as host and explicit non-default port.
-fn parse_trusted(entry: &str) -> Option<(String, Option<u16>)> {
-    let e = entry.trim().trim_end_matches('/');
-    if e.is_empty() {
-        return None;
-    }
-    let u = if e.contains("://") { Url::parse(e).ok()? } else { Url::parse(&format!("http://{e}")).ok()? };
-    let host = u.host_str()?.trim_start_matches("*.").to_ascii_lowercase();
-    Some((host, u.port().filter(|p| *p != 80 && *p != 443)))
-}
-
-/// True when `host[:port]` is a trusted domain or under one; a non-default port
-/// must be part of the trusted entry.
-pub fn host_is_trusted(host: &str, port: Option<u16>, trusted_domains: &[String]) -> bool {
-    let host = host.to_ascii_lowercase();
-    let port = port.filter(|p| *p != 80 && *p != 443);
-    trusted_domains.iter().filter_map(|d| parse_trusted(d)).any(|(d, dport)| {
-        (host == d || host.ends_with(&format!(".{d}"))) && port == dport
-    })
-}
-
 /// Checks on a decoded redirect_uri. Returns the parsed URL when absolute.
-fn check_redirect(redirect: &str, trusted_domains: &[String], out: &mut Vec<Problem>) -> Option<Url> {
+/// Which flow a redirect_uri serves: web login may also use the app's separate
+/// "Web网页授权回调域名" (D/98171), so its texts say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    OAuth,
+    WebLogin,
+}
+
+fn check_redirect(redirect: &str, trusted_domains: &[String], flow: Flow, out: &mut Vec<Problem>) -> Option<Url> {
     let r = redirect.trim();
     if r.is_empty() {
         out.push(err("redirect_missing", "缺少 redirect_uri。", "redirect_uri is missing."));
@@ -229,15 +227,20 @@ fn check_redirect(redirect: &str, trusted_domains: &[String], out: &mut Vec<Prob
             "redirect_uri contains a #fragment: WeCom appends code and state to the query, which hash-routed pages may not read.",
         ));
     }
-    if !trusted_domains.is_empty() && !host_is_trusted(&host, u.port(), trusted_domains) {
-        let hp = match u.port() {
-            Some(p) => format!("{host}:{p}"),
-            None => host.clone(),
+    if !trusted_domains.is_empty() && !url_is_trusted(&u, trusted_domains) {
+        let hp = authority(&u).unwrap_or_else(|| host.clone());
+        let list = trusted_domains.join(", ");
+        let (where_zh, where_en) = match flow {
+            Flow::OAuth => ("应用的可信域名", "the app's trusted domains"),
+            Flow::WebLogin => (
+                "应用的可信域名或“Web网页授权回调域名”",
+                "the app's trusted domains or its \"Web网页授权回调域名\" (web-login callback domain)",
+            ),
         };
         out.push(warn(
             "redirect_not_trusted",
-            format!("redirect_uri 的域名 {hp} 不在应用可信域名({})中:企业微信会提示“redirect_uri需使用应用可信域名”,接口返回 50001。非默认端口必须写进可信域名。", trusted_domains.join(", ")),
-            format!("The redirect host {hp} is not under the app's trusted domains ({}): WeCom shows \"redirect_uri must use a trusted domain\" and the API answers 50001. A non-default port must be part of the trusted domain.", trusted_domains.join(", ")),
+            format!("redirect_uri 的域名 {hp} 与{where_zh}({list})都不完全一致:企业微信要求完全匹配(含端口),子域名不算,例如可信域名 qq.com 不包括 www.qq.com;企业微信会提示“redirect_uri需使用应用可信域名”,换取身份时返回 50001。"),
+            format!("The redirect host {hp} does not exactly match {where_en} ({list}): WeCom requires an exact match, port included, and a subdomain does not count (trusted qq.com does not cover www.qq.com); WeCom shows \"redirect_uri需使用应用可信域名\" and the identity exchange answers 50001."),
         ));
     }
     Some(u)
@@ -257,8 +260,8 @@ fn host_base(host: Option<&str>, default: &str) -> Result<String, CoreError> {
 pub fn validate_oauth(params: &OAuthParams, trusted_domains: &[String]) -> Vec<Problem> {
     let mut out = Vec::new();
     check_corpid(&params.corpid, "appid", &mut out);
-    check_redirect(&params.redirect_uri, trusted_domains, &mut out);
-    check_state(&params.state, &mut out);
+    check_redirect(&params.redirect_uri, trusted_domains, Flow::OAuth, &mut out);
+    check_state(&params.state, StateRule::OAuth, &mut out);
     check_agentid(
         params.agentid.as_deref(),
         params.scope == Scope::PrivateInfo,
@@ -306,8 +309,8 @@ pub fn validate_weblogin(params: &WebLoginParams, trusted_domains: &[String]) ->
         "web login needs the app's agentid.",
         &mut out,
     );
-    check_redirect(&params.redirect_uri, trusted_domains, &mut out);
-    check_state(&params.state, &mut out);
+    check_redirect(&params.redirect_uri, trusted_domains, Flow::WebLogin, &mut out);
+    check_state(&params.state, StateRule::WebLogin, &mut out);
     if let Some(l) = params.lang.as_deref().filter(|l| !matches!(*l, "zh" | "en")) {
         out.push(err("lang_invalid", format!("lang {l:?} 只能是 zh 或 en。"), format!("lang {l:?} must be zh or en.")));
     }
@@ -479,13 +482,15 @@ pub fn explain_url(input: &str, trusted_domains: &[String]) -> Explanation {
                         "redirect_uri is encoded twice: after one decoding it still reads https%3A%2F%2F…, so WeCom cannot redirect.",
                     ));
                 } else {
-                    check_redirect(r, trusted_domains, &mut problems);
+                    let flow = if kind == LinkKind::OAuth { Flow::OAuth } else { Flow::WebLogin };
+                    check_redirect(r, trusted_domains, flow, &mut problems);
                 }
             }
         }
         // state is optional; when present it must follow the rules
         if let Some(s) = get("state") {
-            check_state(s, &mut problems);
+            let rule = if kind == LinkKind::OAuth { StateRule::OAuth } else { StateRule::WebLogin };
+            check_state(s, rule, &mut problems);
         }
     }
 

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::jssdk::VerifyInput;
 use crate::routes::App;
-use crate::state::{Fault, Invalidate, Limits};
+use crate::state::{Consent, Fault, Invalidate};
 
 pub(crate) fn router() -> Router<App> {
     Router::new()
@@ -28,13 +28,19 @@ pub(crate) fn router() -> Router<App> {
         .route("/stats", get(stats))
         .route("/limits", get(limits).post(set_limits))
         .route("/invalidate", post(invalidate))
+        .route("/visible_range", get(visible_ranges).post(set_visible_range))
+        .route("/consent", get(consent).post(set_consent))
 }
 
+/// 400 with the reason in English (`error`, serde's wording names any stray field)
+/// and a Chinese lead-in (`error_zh`).
 fn bad_request(msg: String) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({"error": msg}))).into_response()
+    let zh = format!("请求无效（沙箱管理接口）：{msg}");
+    (StatusCode::BAD_REQUEST, Json(json!({"error": msg, "error_zh": zh}))).into_response()
 }
 
-/// Parse a JSON body, answering 400 with the reason and the expected shape.
+/// Parse a JSON body, answering 400 with the reason and the expected shape. Every
+/// admin body type refuses unknown fields, so serde's message names the stray field.
 // The error is the ready response; its size does not matter on this path.
 #[allow(clippy::result_large_err)]
 fn parse<T: DeserializeOwned>(body: &Bytes, shape: &str) -> Result<T, Response> {
@@ -47,6 +53,7 @@ async fn clock(State(app): State<App>) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Advance {
     seconds: i64,
 }
@@ -116,25 +123,92 @@ async fn limits(State(app): State<App>) -> Response {
     Json(app.ctl.limits()).into_response()
 }
 
+/// A partial [`Limits`]: fields left out keep their current value.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsPatch {
+    api_per_minute: Option<u32>,
+    ticket_per_hour_corp: Option<u32>,
+    ticket_per_hour_app: Option<u32>,
+    secret_failures_per_hour: Option<u32>,
+}
+
 async fn set_limits(State(app): State<App>, body: Bytes) -> Response {
-    // Fields left out keep their current value.
-    let mut merged = serde_json::to_value(app.ctl.limits()).unwrap_or_default();
-    let patch: serde_json::Value = match parse(&body, r#"{"api_per_minute"?, "ticket_per_hour_corp"?, "ticket_per_hour_app"?}"#) {
+    let shape = r#"{"api_per_minute"?, "ticket_per_hour_corp"?, "ticket_per_hour_app"?, "secret_failures_per_hour"?}"#;
+    let patch = match parse::<LimitsPatch>(&body, shape) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut l = app.ctl.limits();
+    l.api_per_minute = patch.api_per_minute.unwrap_or(l.api_per_minute);
+    l.ticket_per_hour_corp = patch.ticket_per_hour_corp.unwrap_or(l.ticket_per_hour_corp);
+    l.ticket_per_hour_app = patch.ticket_per_hour_app.unwrap_or(l.ticket_per_hour_app);
+    l.secret_failures_per_hour = patch.secret_failures_per_hour.unwrap_or(l.secret_failures_per_hour);
+    if l.secret_failures_per_hour == 0 {
+        return bad_request("secret_failures_per_hour must be at least 1".into());
+    }
+    app.ctl.set_limits(l);
+    Json(l).into_response()
+}
+
+async fn visible_ranges(State(app): State<App>) -> Response {
+    let seed = app.ctl.seed();
+    let apps: Vec<_> = seed
+        .apps
+        .iter()
+        .map(|a| json!({"agentid": a.agentid, "userids": a.visible_userids, "departments": a.visible_departments}))
+        .collect();
+    Json(json!({"apps": apps})).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VisibleRange {
+    agentid: i64,
+    #[serde(default)]
+    userids: Vec<String>,
+    #[serde(default)]
+    departments: Vec<i64>,
+}
+
+/// Replace one app's visible range (members listed plus members of the departments).
+async fn set_visible_range(State(app): State<App>, body: Bytes) -> Response {
+    let v = match parse::<VisibleRange>(&body, r#"{"agentid": N, "userids"?: [..], "departments"?: [..]}"#) {
         Ok(v) => v,
         Err(r) => return r,
     };
-    let Some(obj) = patch.as_object() else {
-        return bad_request("expected a JSON object".into());
-    };
-    for (k, v) in obj {
-        merged[k] = v.clone();
-    }
-    match serde_json::from_value::<Limits>(merged) {
-        Ok(l) => {
-            app.ctl.set_limits(l);
-            Json(l).into_response()
+    match app.ctl.set_visible_range(v.agentid, v.userids, v.departments) {
+        Ok((userids, departments)) => {
+            Json(json!({"agentid": v.agentid, "userids": userids, "departments": departments})).into_response()
         }
-        Err(e) => bad_request(format!("invalid limits: {e}")),
+        Err(e) => bad_request(e),
+    }
+}
+
+async fn consent(State(app): State<App>) -> Response {
+    Json(json!({"presets": app.ctl.consent_presets()})).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsentPreset {
+    /// `allow`, `decline`, or null to clear the preset.
+    decision: Option<Consent>,
+    /// One member; everyone when absent.
+    #[serde(default)]
+    userid: Option<String>,
+}
+
+/// Preset what members answer on the snsapi_privateinfo consent page when the link
+/// does not say (`sandbox_consent`).
+async fn set_consent(State(app): State<App>, body: Bytes) -> Response {
+    let c = match parse::<ConsentPreset>(&body, r#"{"decision": "allow|decline|null", "userid"?}"#) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match app.ctl.set_consent(c.userid.as_deref(), c.decision) {
+        Ok(()) => Json(json!({"presets": app.ctl.consent_presets()})).into_response(),
+        Err(e) => bad_request(e),
     }
 }
 

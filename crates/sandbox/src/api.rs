@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 use crate::jssdk::{TicketInfo, TicketKind};
 use crate::routes::{App, Ip};
 use crate::state::{
-    CODE_TTL, Control, Identity, State as World, TICKET_TTL, TOKEN_TTL, TokenRecord,
-    USER_TICKET_TTL, UserTicketRecord,
+    CODE_TTL, Control, Identity, SECRET_LOCKOUT_SECS, State as World, TICKET_TTL, TOKEN_TTL,
+    TokenRecord, USER_TICKET_TTL, UserTicketRecord,
 };
 use crate::wire::{ApiError, error_response, ok_response, random_token};
 
@@ -41,6 +41,14 @@ impl Control {
             Ok(v) => ok_response(v),
             Err(e) => error_response(&e, now, ip),
         }
+    }
+
+    /// Is `code` an issued, unused, unexpired code? `auth/getuserinfo` with such a code
+    /// is exempt from the frequency limits (D/90312, mirrored as D/90454: "若code合法则不受
+    /// 上述频率限制"); the legacy `user/getuserinfo` is treated alike (assumed).
+    pub(crate) fn code_is_valid(&self, code: &str) -> bool {
+        let now = self.now();
+        self.state.lock().codes.get(code).is_some_and(|c| !c.used && c.expires_at > now)
     }
 
     /// Per corp per API per minute; once over, the API stays blocked for 60 s.
@@ -93,7 +101,8 @@ fn json_body(method: &Method, headers: &HeaderMap, body: &Bytes) -> Result<Map<S
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
-        _ => Err(ApiError::code(47001)),
+        // D/90313 40058: "json不合法" (47001 is a WeChat Official Account code).
+        _ => Err(ApiError::new(40058, "invalid parameter, Warning: wrong json format.")),
     }
 }
 
@@ -106,9 +115,25 @@ fn str_field(m: &Map<String, Value>, k: &str) -> Result<Option<String>, ApiError
     }
 }
 
+/// A wrong secret from `ip`: count it; at the hourly threshold lock the IP out.
+fn note_secret_failure(st: &mut World, now: i64, ip: &str) {
+    let limit = st.limits.secret_failures_per_hour;
+    let times = st.secret_failures.entry(ip.to_owned()).or_default();
+    times.retain(|t| *t > now - 3600);
+    times.push(now);
+    if times.len() as u64 >= u64::from(limit) {
+        st.locked_out.insert(ip.to_owned(), now + SECRET_LOCKOUT_SECS);
+    }
+}
+
 pub(crate) async fn gettoken(State(app): State<App>, ip: Ip, RawQuery(q): RawQuery) -> Response {
     let p = params(q);
     app.ctl.respond(&ip.0, |st, now| {
+        // Too many wrong secrets from this IP: gettoken is refused for an hour, even with
+        // the right secret (D/90313 45009 item 5; threshold per WeCom staff, see Limits).
+        if st.locked_out.get(&ip.0).is_some_and(|&until| now < until) {
+            return Err(ApiError::code(45009));
+        }
         let corpid = param(&p, "corpid");
         if corpid.is_empty() {
             return Err(ApiError::code(41002));
@@ -120,12 +145,12 @@ pub(crate) async fn gettoken(State(app): State<App>, ip: Ip, RawQuery(q): RawQue
         if secret.is_empty() {
             return Err(ApiError::code(41004));
         }
-        let agentid = st
-            .seed
-            .app_by_secret(secret)
-            .map(|a| a.agentid)
-            .ok_or_else(|| ApiError::code(40001))?;
-        // While valid, WeCom answers the same token (D/91039).
+        let Some(agentid) = st.seed.app_by_secret(secret).map(|a| a.agentid) else {
+            note_secret_failure(st, now, &ip.0);
+            return Err(ApiError::code(40001));
+        };
+        // While valid, the same token comes back: observed and widely relied on; the
+        // current D/91039 no longer states it.
         let current = st
             .tokens
             .values()
@@ -163,14 +188,16 @@ fn exchange_code(st: &mut World, now: i64, p: &HashMap<String, String>) -> Resul
         return Err(ApiError::code(41008));
     }
     let rec = st.codes.get(code).cloned().ok_or_else(|| ApiError::code(40029))?;
-    // Real servers answer 40029 for used and expired codes alike (42022/42003 unconfirmed).
+    // Real servers answer 40029 for used and expired codes alike (observed).
     if rec.used || rec.expires_at <= now {
         return Err(ApiError::code(40029));
     }
-    if rec.agentid.is_some_and(|a| a != token.agentid) {
-        return Err(ApiError::code(301002));
-    }
-    if !rec.trusted_redirect {
+    // The redirect domain must be a trusted domain of the app behind the access_token
+    // (D/91023 权限说明; D/90313 50001: which app issued the code, does the token belong
+    // to it): a code of app A spent with app B's token is 50001, not 301002.
+    let redirect_ok = url::Url::parse(&rec.redirect_uri)
+        .is_ok_and(|u| st.seed.redirect_trusted(token.agentid, rec.flow, &u));
+    if rec.agentid.is_some_and(|a| a != token.agentid) || !rec.trusted_redirect || !redirect_ok {
         return Err(ApiError::code(50001));
     }
     if let Some(c) = st.codes.get_mut(code) {
@@ -186,6 +213,7 @@ fn exchange_code(st: &mut World, now: i64, p: &HashMap<String, String>) -> Resul
                     ticket: random_token(96),
                     userid: userid.clone(),
                     agentid: token.agentid,
+                    consent: rec.consent,
                     issued_at: now,
                     expires_at: now + USER_TICKET_TTL,
                 };
@@ -211,8 +239,10 @@ pub(crate) async fn auth_getuserinfo(State(app): State<App>, ip: Ip, RawQuery(q)
     let p = params(q);
     app.ctl.respond(&ip.0, |st, now| {
         Ok(match exchange_code(st, now, &p)? {
-            Exchanged::Member { userid, user_ticket: Some((t, ttl)) } => {
-                json!({"userid": userid, "user_ticket": t, "expires_in": ttl})
+            // D/91023 shows no expires_in here (the ticket lives 1800 s); only the legacy
+            // user/getuserinfo carries it.
+            Exchanged::Member { userid, user_ticket: Some((t, _)) } => {
+                json!({"userid": userid, "user_ticket": t})
             }
             Exchanged::Member { userid, user_ticket: None } => json!({"userid": userid}),
             Exchanged::NonMember { openid, external_userid: Some(e) } => {
@@ -257,19 +287,25 @@ pub(crate) async fn getuserdetail(
         let token = check_token(st, now, &p)?;
         let m = json_body(&method, &headers, &body)?;
         let ticket = str_field(&m, "user_ticket")?.ok_or_else(|| ApiError::code(40063))?;
-        // Unknown tickets: 40058 and expired ones: 42009 (unconfirmed wording).
-        let rec = st
-            .user_tickets
-            .get(&ticket)
-            .cloned()
-            .ok_or_else(|| ApiError::new(40058, "invalid user_ticket"))?;
+        // D/90313: unknown ticket 84015 成员票据无效, expired 84014 成员票据过期.
+        let rec = st.user_tickets.get(&ticket).cloned().ok_or_else(|| ApiError::code(84015))?;
         if rec.expires_at <= now {
-            return Err(ApiError::code(42009));
+            return Err(ApiError::code(84014));
         }
+        // Another app's ticket: undocumented; 301002 is assumed.
         if rec.agentid != token.agentid {
             return Err(ApiError::code(301002));
         }
         let mem = st.seed.member(&rec.userid).cloned().ok_or_else(|| ApiError::code(60111))?;
+        if !rec.consent {
+            // D/95833: gender "0", the default avatar and no qr_code/mobile/email/biz_mail/
+            // address unless the member agreed on the consent page.
+            return Ok(json!({
+                "userid": mem.userid,
+                "gender": "0",
+                "avatar": DEFAULT_AVATAR,
+            }));
+        }
         Ok(json!({
             "userid": mem.userid,
             "gender": mem.gender,
@@ -282,6 +318,9 @@ pub(crate) async fn getuserdetail(
         }))
     })
 }
+
+/// The avatar getuserdetail shows a member who declined privateinfo.
+const DEFAULT_AVATAR: &str = "https://wework.qpic.cn/wwpic/sandbox_default_avatar/0";
 
 pub(crate) async fn user_get(State(app): State<App>, ip: Ip, RawQuery(q): RawQuery) -> Response {
     let p = params(q);
@@ -394,7 +433,8 @@ pub(crate) async fn ticket_get(State(app): State<App>, ip: Ip, RawQuery(q): RawQ
     app.ctl.respond(&ip.0, |st, now| {
         let token = check_token(st, now, &p)?;
         if param(&p, "type") != "agent_config" {
-            return Err(ApiError::new(40058, "invalid type, only agent_config is supported"));
+            // D/90313 91040 获取ticket的类型无效.
+            return Err(ApiError::code(91040));
         }
         ticket_rate(st, now, token.agentid)?;
         // No agentid parameter: the token's own app decides whose ticket this is.
@@ -412,6 +452,10 @@ pub(crate) async fn externalcontact_get(State(app): State<App>, ip: Ip, RawQuery
             return Err(ApiError::code(48002));
         }
         let ext = param(&p, "external_userid");
+        if ext.is_empty() {
+            // D/90313 41035 缺少外部联系人userid参数.
+            return Err(ApiError::code(41035));
+        }
         let c = st
             .seed
             .external_contact(ext)
@@ -488,6 +532,7 @@ pub(crate) fn issue_code(
     state: &str,
     redirect_uri: &str,
     trusted_redirect: bool,
+    consent: bool,
 ) -> String {
     let now = ctl.now();
     let code = random_token(43);
@@ -500,6 +545,7 @@ pub(crate) fn issue_code(
         state: state.into(),
         redirect_uri: redirect_uri.into(),
         trusted_redirect,
+        consent,
         issued_at: now,
         expires_at: now + CODE_TTL,
         used: false,

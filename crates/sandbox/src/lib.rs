@@ -34,9 +34,10 @@ use wwdev_core::clock::{SharedClock, SystemClock};
 
 pub use jssdk::{DiagnosedCause, TicketInfo, TicketKind, VerifyInput, VerifyOutcome, decide, decide_client};
 pub use seed::{Seed, SeedApp, SeedDepartment, SeedExternalContact, SeedMember};
+pub use routes::MAX_BODY_BYTES;
 pub use state::{
-    CODE_TTL, CodeView, Control, CredentialView, Fault, FaultKind, Invalidate, Limits,
-    SandboxClock, Stats, TICKET_TTL, TOKEN_TTL, USER_TICKET_TTL,
+    CODE_TTL, CodeView, Consent, Control, CredentialView, Fault, FaultKind, Invalidate, Limits,
+    SECRET_LOCKOUT_SECS, SandboxClock, Stats, TICKET_TTL, TOKEN_TTL, USER_TICKET_TTL,
 };
 pub use wire::default_message;
 
@@ -51,6 +52,10 @@ pub struct SandboxConfig {
     pub clock: Option<SharedClock>,
     /// Frequency limits; WeCom's when default.
     pub limits: Limits,
+    /// Host names answered besides loopback (`127.0.0.1`, `localhost`, `[::1]`, any port).
+    /// Every other `Host` header gets a JSON 403 (DNS-rebinding guard). Empty by default;
+    /// the CLI's `--allow-host NAME` fills it.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// A running sandbox. Dropping it leaves the server running until the runtime
@@ -89,7 +94,8 @@ impl SandboxHandle {
         &self.control
     }
     /// The one-line description `wwdev sandbox --json` prints: `base_url`, `corpid`,
-    /// `corp_name`, `apps` (`agentid`, `secret`, `name`, `trusted_domains`) and
+    /// `corp_name`, `apps` (`agentid`, `secret`, `name`, `trusted_domains`,
+    /// `web_login_domains`) and
     /// `members` (`userid`, `name`).
     pub fn summary(&self) -> serde_json::Value {
         let s = &self.seed;
@@ -102,6 +108,7 @@ impl SandboxHandle {
                 "secret": a.secret,
                 "name": a.name,
                 "trusted_domains": a.trusted_domains,
+                "web_login_domains": a.web_login_domains,
             })).collect::<Vec<_>>(),
             "members": s.members.iter().map(|m| serde_json::json!({
                 "userid": m.userid,
@@ -123,7 +130,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, std::io::Erro
     let seed = Seed::default();
     let clock = config.clock.unwrap_or_else(|| Arc::new(SystemClock));
     let control = Control::new(seed.clone(), clock, config.limits);
-    let router = routes::router(control.clone());
+    let router = routes::router(control.clone(), config.allowed_hosts);
     let (tx, rx) = watch::channel(false);
     let task = tokio::spawn(serve(listener, router, rx));
     Ok(SandboxHandle { addr, seed, control, shutdown: tx, task })

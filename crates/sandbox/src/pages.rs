@@ -8,10 +8,10 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::api::{issue_code, params};
-use crate::jssdk::host_port;
 use crate::routes::App;
 use crate::seed::{Seed, SeedApp};
-use crate::state::Identity;
+use crate::state::{Consent, Identity};
+use wwdev_core::oauth::authority as host_port;
 
 /// Minimal HTML escaping for text and attribute values; five characters do not
 /// justify a dependency.
@@ -100,13 +100,17 @@ fn self_link(path: &str, p: &HashMap<String, String>, extra: &[(&str, &str)]) ->
     format!("{path}?{}", ser.finish())
 }
 
-fn domain_trusted(seed: &Seed, app: Option<&SeedApp>, u: &url::Url) -> bool {
-    let Some(d) = host_port(u) else { return false };
-    let list: Vec<&String> = match app {
-        Some(a) => a.trusted_domains.iter().collect(),
-        None => seed.apps.iter().flat_map(|a| a.trusted_domains.iter()).collect(),
-    };
-    list.iter().any(|t| t.eq_ignore_ascii_case(&d))
+/// The flow a page serves, from its path.
+fn flow_of(path: &str) -> &'static str {
+    if path == "/connect/oauth2/authorize" { "oauth" } else { "weblogin" }
+}
+
+/// The core's one exact rule, against the link's app (or any app when the link names none).
+fn domain_trusted(seed: &Seed, app: Option<&SeedApp>, flow: &str, u: &url::Url) -> bool {
+    match app {
+        Some(a) => seed.redirect_trusted(a.agentid, flow, u),
+        None => seed.apps.iter().any(|a| seed.redirect_trusted(a.agentid, flow, u)),
+    }
 }
 
 /// What a validated link asks for.
@@ -152,8 +156,18 @@ fn picker(seed: &Seed, path: &str, p: &HashMap<String, String>, link: &Link, wit
             ));
             continue;
         }
+        // snsapi_privateinfo asks the member to agree; the sandbox offers both answers.
+        let decline = if link.scope == "snsapi_privateinfo" {
+            format!(
+                "<a class=\"btn\" data-decline-userid=\"{uid}\" href=\"{href}\">拒绝授权 / Decline</a>",
+                uid = esc(&m.userid),
+                href = esc(&self_link(path, p, &[("sandbox_userid", &m.userid), ("sandbox_consent", "decline")])),
+            )
+        } else {
+            String::new()
+        };
         li.push_str(&format!(
-            "<li><a data-userid=\"{uid}\" href=\"{href}\">{av}<div><div>{name}</div><div class=\"meta\">{meta}</div></div></a></li>",
+            "<li><a data-userid=\"{uid}\" href=\"{href}\">{av}<div><div>{name}</div><div class=\"meta\">{meta}</div></div></a>{decline}</li>",
             uid = esc(&m.userid),
             href = esc(&self_link(path, p, &[("sandbox_userid", &m.userid)])),
             av = member_avatar(&m.name, false),
@@ -226,6 +240,39 @@ fn finish(app: &App, flow: &'static str, path: &str, p: &HashMap<String, String>
         let list = picker(&seed, path, p, &link, flow == "oauth");
         return page(title, sub, &format!("{intro}{list}"));
     };
+    let asked = p.get("sandbox_consent").map(String::as_str);
+    if let Some(a) = asked.filter(|a| !matches!(*a, "allow" | "decline")) {
+        return error_page(title, "参数错误：sandbox_consent 无效", &format!("sandbox_consent must be allow or decline, got {a:?}"), "");
+    }
+    let mut consent = true;
+    if let Identity::Member(uid) = &identity {
+        let out_of_range = link.app.as_ref().is_some_and(|a| !seed.is_visible(a.agentid, uid));
+        // D/91022: snsapi_privateinfo requires the member inside the app's visible range,
+        // "否则页面会报错提示成员不在可见范围"; the web-login document: a member outside the
+        // range sees 无权限 when scanning. No code is issued in either case.
+        if out_of_range && flow == "oauth" && link.scope == "snsapi_privateinfo" {
+            return error_page(title, "成员不在应用可见范围内，无法授权", &format!("member {uid} is outside the visible range of app {}; snsapi_privateinfo refuses members outside it (no code is issued)", link.app.as_ref().map(|a| a.agentid).unwrap_or_default()), "");
+        }
+        if out_of_range && flow == "weblogin" {
+            return error_page(title, "无权限：你不在该应用的可见范围内", &format!("member {uid} is outside the visible range of app {}; web login shows 无权限 (no code is issued)", link.app.as_ref().map(|a| a.agentid).unwrap_or_default()), "");
+        }
+        let decision = match asked {
+            Some("decline") => Consent::Decline,
+            Some(_) => Consent::Allow,
+            None => app.ctl.preset_consent(uid).unwrap_or(Consent::Allow),
+        };
+        if decision == Consent::Decline {
+            if flow == "weblogin" {
+                // The web-login document: a refusal redirects with state and no code.
+                let mut u = link.redirect.clone();
+                u.query_pairs_mut().append_pair("state", &link.state);
+                return redirect(u.as_str());
+            }
+            // OAuth privateinfo declined: assumed to redirect with a code whose user_ticket
+            // yields only base fields (D/95833 says private fields need the member's consent).
+            consent = link.scope != "snsapi_privateinfo";
+        }
+    }
     let code = issue_code(
         &app.ctl,
         flow,
@@ -235,6 +282,7 @@ fn finish(app: &App, flow: &'static str, path: &str, p: &HashMap<String, String>
         &link.state,
         link.redirect.as_str(),
         link.trusted,
+        consent,
     );
     redirect(&callback_url(&link.redirect, &code, &link.state))
 }
@@ -283,7 +331,7 @@ fn validate(
     if state.len() > 128 {
         return Err(error_page(title, "参数错误：state 过长", "state must be at most 128 bytes", ""));
     }
-    let trusted = domain_trusted(seed, app.as_ref(), &redirect);
+    let trusted = domain_trusted(seed, app.as_ref(), flow_of(path), &redirect);
     if !trusted && get("sandbox_ignore_domain") != "1" {
         let domain = host_port(&redirect).unwrap_or_default();
         let allowed = match &app {
@@ -410,7 +458,7 @@ pub(crate) async fn index(State(app): State<App>) -> Response {
     }
     let body = format!(
         "<div class=\"card\"><p>这是 <b>wwdev 沙箱</b>：一个在本机模拟企业微信服务端接口（<code>/cgi-bin/…</code>）、网页授权页和扫码登录页的服务器。把客户端的 base URL 指向本服务即可调试，无需真实企业。</p>\
-<p class=\"notice\">A local WeCom simulator: point your client's API base URL here. Admin API: <code>/sandbox/admin/</code> (clock, faults, codes, tokens, stats, reset); JS-SDK check: <code>POST /sandbox/jssdk/verify</code>.</p>\
+<p class=\"notice\">A local WeCom simulator: point your client's API base URL here. Admin API: <code>/sandbox/admin/</code> (clock, faults, codes, tokens, limits, invalidate, visible_range, consent, stats, seed, reset); JS-SDK check: <code>POST /sandbox/jssdk/verify</code>.</p>\
 <p>企业：{} · corpid <code>{}</code></p></div>\
 <div class=\"card\"><b>应用</b><table><tr><th>名称</th><th>agentid</th><th>secret</th><th>可信域名</th><th></th></tr>{apps}</table></div>\
 <div class=\"card\"><b>成员</b><table><tr><th>userid</th><th>姓名</th><th>部门</th><th>备注</th></tr>{members}</table></div>",

@@ -21,7 +21,13 @@ use crate::{admin, api, pages};
 #[derive(Clone)]
 pub(crate) struct App {
     pub ctl: Control,
+    /// Host names answered besides loopback ([`crate::SandboxConfig::allowed_hosts`]).
+    pub allowed_hosts: Arc<Vec<String>>,
 }
+
+/// Largest request body any sandbox route accepts (WeCom's own bodies here are a few
+/// hundred bytes); beyond it the answer is 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The peer address, inserted by the connection loop.
 #[derive(Clone, Copy, Debug)]
@@ -60,8 +66,8 @@ pub(crate) const API_PATHS: &[&str] = &[
     "/cgi-bin/getcallbackip",
 ];
 
-pub(crate) fn router(ctl: Control) -> Router {
-    let app = App { ctl };
+pub(crate) fn router(ctl: Control, allowed_hosts: Vec<String>) -> Router {
+    let app = App { ctl, allowed_hosts: Arc::new(allowed_hosts) };
     Router::new()
         .route("/", get(pages::index))
         // WeCom accepts GET APIs whatever the method; the POST ones check it themselves.
@@ -83,7 +89,44 @@ pub(crate) fn router(ctl: Control) -> Router {
         .nest("/sandbox/admin", admin::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), gate))
+        // Outermost: every route, admin included, first checks Host and body size.
+        .layer(middleware::from_fn_with_state(app.clone(), guard))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(app)
+}
+
+/// A JSON refusal with English and Chinese text.
+fn refusal(status: StatusCode, en: String, zh: String) -> Response {
+    (status, axum::Json(serde_json::json!({"error": en, "error_zh": zh}))).into_response()
+}
+
+/// Refuse a Host that does not name loopback (DNS rebinding) and bodies announced
+/// larger than [`MAX_BODY_BYTES`] (chunked ones are cut by `DefaultBodyLimit`, also 413).
+async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    if !wwdev_core::loopback::host_allowed(&host, &app.allowed_hosts) {
+        let (en, zh) = wwdev_core::loopback::refusal_text(&host);
+        return refusal(StatusCode::FORBIDDEN, en, zh);
+    }
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body too large: the sandbox accepts at most {MAX_BODY_BYTES} bytes"),
+            format!("请求体过大：沙箱最多接受 {MAX_BODY_BYTES} 字节"),
+        );
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> Response {
@@ -158,7 +201,13 @@ async fn gate(State(app): State<App>, ip: Ip, req: Request, next: Next) -> Respo
         }
     }
 
+    // getuserinfo with a valid code is exempt from the frequency limits (D/90312).
+    let exempt = (path == "/cgi-bin/auth/getuserinfo" || path == "/cgi-bin/user/getuserinfo")
+        && crate::api::params(req.uri().query().map(str::to_owned))
+            .get("code")
+            .is_some_and(|c| app.ctl.code_is_valid(c.trim()));
     if API_PATHS.contains(&path.as_str())
+        && !exempt
         && let Err(err) = app.ctl.check_minute_limit(&path)
     {
         return error_response(&err, app.ctl.now(), &ip.0);

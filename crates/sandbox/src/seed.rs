@@ -25,6 +25,10 @@ pub struct SeedApp {
     pub name: String,
     /// `host` or `host:port`, compared exactly (a non-default port must be listed).
     pub trusted_domains: Vec<String>,
+    /// The app's separate "Web网页授权回调域名": web-login redirects may use these as
+    /// well as the trusted domains (D/98171). Compared by the same exact rule.
+    #[serde(default)]
+    pub web_login_domains: Vec<String>,
     /// Members inside the app's visible range: listed userids plus members of these departments.
     pub visible_userids: Vec<String>,
     pub visible_departments: Vec<i64>,
@@ -82,6 +86,14 @@ pub struct SeedExternalContact {
 impl Seed {
     pub fn app(&self, agentid: i64) -> Option<&SeedApp> {
         self.apps.iter().find(|a| a.agentid == agentid)
+    }
+    /// Does app `agentid` trust the redirect `url` for `flow` ("oauth" or "weblogin")?
+    /// One rule for the whole product: [`wwdev_core::oauth::url_is_trusted`].
+    pub fn redirect_trusted(&self, agentid: i64, flow: &str, url: &url::Url) -> bool {
+        self.app(agentid).is_some_and(|a| {
+            wwdev_core::oauth::url_is_trusted(url, &a.trusted_domains)
+                || (flow == "weblogin" && wwdev_core::oauth::url_is_trusted(url, &a.web_login_domains))
+        })
     }
     pub fn app_by_secret(&self, secret: &str) -> Option<&SeedApp> {
         self.apps.iter().find(|a| a.secret == secret)
@@ -192,6 +204,7 @@ impl Default for Seed {
                         "127.0.0.1:5173".into(),
                         "localhost:8080".into(),
                     ],
+                    web_login_domains: vec!["login.example.test".into()],
                     // Sales (department 4) is outside: sunqi and zhouba cannot be seen.
                     visible_userids: vec![],
                     visible_departments: vec![2, 3, 5],
@@ -202,6 +215,7 @@ impl Default for Seed {
                     secret: "sbx-crm-Hw2Nd7Ke4Qs9Pa1Lv6Tc3Zm8Xb5Rf0Gy7Ju2E".into(),
                     name: "客户联系助手".into(),
                     trusted_domains: vec!["crm.example.test".into(), "localhost:3000".into()],
+                    web_login_domains: vec![],
                     visible_userids: vec!["zhangsan".into()],
                     visible_departments: vec![4, 5],
                     external_contact_allowed: true,

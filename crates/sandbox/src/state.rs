@@ -20,8 +20,9 @@ pub const CODE_TTL: i64 = 300;
 pub const USER_TICKET_TTL: i64 = 1800;
 
 /// Frequency limits; WeCom's defaults, lowered in tests to reach them quickly.
+/// Unknown fields are refused so a misspelt limit is not silently ignored.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Calls per API path per corp per minute; over it, 45009 for 60 s.
     pub api_per_minute: u32,
@@ -29,11 +30,18 @@ pub struct Limits {
     pub ticket_per_hour_corp: u32,
     /// jsapi/agent ticket fetches per app in any 3600 s window.
     pub ticket_per_hour_app: u32,
+    /// gettoken calls with a wrong secret from one IP in any 3600 s window before that
+    /// IP is locked out of gettoken for an hour (45009). About 2,000 per WeCom staff:
+    /// https://developers.weixin.qq.com/community/enterprisewechat/doc/0000c80533033826589c94f6356400
+    pub secret_failures_per_hour: u32,
 }
+
+/// How long a wrong-secret lockout lasts (same thread as above; D/90313 45009 item 5).
+pub const SECRET_LOCKOUT_SECS: i64 = 3600;
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { api_per_minute: 10_000, ticket_per_hour_corp: 400, ticket_per_hour_app: 100 }
+        Self { api_per_minute: 10_000, ticket_per_hour_corp: 400, ticket_per_hour_app: 100, secret_failures_per_hour: 2000 }
     }
 }
 
@@ -88,6 +96,8 @@ pub(crate) struct CodeRecord {
     pub state: String,
     pub redirect_uri: String,
     pub trusted_redirect: bool,
+    /// snsapi_privateinfo: whether the member allowed sharing private info.
+    pub consent: bool,
     pub issued_at: i64,
     pub expires_at: i64,
     pub used: bool,
@@ -98,8 +108,19 @@ pub(crate) struct UserTicketRecord {
     pub ticket: String,
     pub userid: String,
     pub agentid: i64,
+    /// False when the member declined privateinfo: getuserdetail then holds back the
+    /// private fields (D/95833).
+    pub consent: bool,
     pub issued_at: i64,
     pub expires_at: i64,
+}
+
+/// What a member answers on the privateinfo consent page when the link does not say.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Consent {
+    Allow,
+    Decline,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -122,6 +143,7 @@ pub enum FaultKind {
 /// A fault injected on one endpoint path (`/cgi-bin/gettoken`) or on every path
 /// starting with a prefix when `path` ends with `*` (`/cgi-bin/*`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct Fault {
     pub path: String,
     pub kind: FaultKind,
@@ -149,6 +171,7 @@ impl Fault {
 
 /// What to invalidate early (WeCom may invalidate tokens before `expires_in`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Invalidate {
     /// `access_token`, `jsapi_ticket` (corp) or `agent_ticket`.
     pub kind: String,
@@ -177,6 +200,8 @@ pub struct CodeView {
     pub state: String,
     pub redirect_uri: String,
     pub trusted_redirect: bool,
+    /// False when the member declined snsapi_privateinfo.
+    pub consent: bool,
     pub issued_at: i64,
     pub expires_at: i64,
     pub used: bool,
@@ -214,6 +239,12 @@ pub(crate) struct State {
     pub blocked_until: HashMap<String, i64>,
     /// (time, agentid) of each ticket fetch in the last hour
     pub ticket_fetches: Vec<(i64, i64)>,
+    /// caller IP -> times of wrong-secret gettoken calls in the last hour
+    pub secret_failures: HashMap<String, Vec<i64>>,
+    /// caller IP -> locked out of gettoken until (unix seconds)
+    pub locked_out: HashMap<String, i64>,
+    /// userid (or "*" for everyone) -> preset answer on the consent page
+    pub consent: HashMap<String, Consent>,
 }
 
 impl State {
@@ -230,6 +261,9 @@ impl State {
             minute_counts: HashMap::new(),
             blocked_until: HashMap::new(),
             ticket_fetches: Vec::new(),
+            secret_failures: HashMap::new(),
+            locked_out: HashMap::new(),
+            consent: HashMap::new(),
         }
     }
 
@@ -254,6 +288,7 @@ pub struct Control {
     pub(crate) state: Arc<Mutex<State>>,
     pub(crate) clock: Arc<SandboxClock>,
     initial_limits: Limits,
+    initial_seed: Seed,
 }
 
 impl std::fmt::Debug for Control {
@@ -266,9 +301,10 @@ impl std::fmt::Debug for Control {
 impl Control {
     pub(crate) fn new(seed: Seed, clock: SharedClock, limits: Limits) -> Self {
         Self {
-            state: Arc::new(Mutex::new(State::new(seed, limits))),
+            state: Arc::new(Mutex::new(State::new(seed.clone(), limits))),
             clock: Arc::new(SandboxClock::new(clock)),
             initial_limits: limits,
+            initial_seed: seed,
         }
     }
 
@@ -306,6 +342,8 @@ impl Control {
         st.minute_counts.clear();
         st.blocked_until.clear();
         st.ticket_fetches.clear();
+        st.secret_failures.clear();
+        st.locked_out.clear();
     }
 
     /// Add a fault; it replaces any fault on the same path.
@@ -380,6 +418,7 @@ impl Control {
                     state: c.state.clone(),
                     redirect_uri: c.redirect_uri.clone(),
                     trusted_redirect: c.trusted_redirect,
+                    consent: c.consent,
                     issued_at: c.issued_at,
                     expires_at: c.expires_at,
                     used: c.used,
@@ -478,12 +517,65 @@ impl Control {
         Ok(n)
     }
 
-    /// Forget every token, ticket, code, fault, counter; reset the clock offset and limits.
+    /// Forget every token, ticket, code, fault, counter and consent preset; reset the
+    /// clock offset, the limits and the seed (visible ranges changed by the admin API).
     pub fn reset(&self) {
         let mut st = self.state.lock();
-        let seed = st.seed.clone();
-        *st = State::new(seed, self.initial_limits);
+        *st = State::new(self.initial_seed.clone(), self.initial_limits);
         self.clock.offset.store(0, Ordering::SeqCst);
+    }
+
+    /// Replace app `agentid`'s visible range; returns the app's new range, or an error
+    /// naming what is wrong (unknown app, userid or department).
+    pub fn set_visible_range(&self, agentid: i64, userids: Vec<String>, departments: Vec<i64>) -> Result<(Vec<String>, Vec<i64>), String> {
+        let mut st = self.state.lock();
+        let seed = &st.seed;
+        if let Some(u) = userids.iter().find(|u| seed.member(u).is_none()) {
+            return Err(format!("userid {u:?} is not a member of the sandbox corp"));
+        }
+        if let Some(d) = departments.iter().find(|d| !seed.departments.iter().any(|x| x.id == **d)) {
+            return Err(format!("department {d} does not exist in the sandbox corp"));
+        }
+        let app = st
+            .seed
+            .apps
+            .iter_mut()
+            .find(|a| a.agentid == agentid)
+            .ok_or_else(|| format!("agentid {agentid} is not an app of the sandbox corp"))?;
+        app.visible_userids = userids;
+        app.visible_departments = departments;
+        Ok((app.visible_userids.clone(), app.visible_departments.clone()))
+    }
+
+    /// Preset the consent-page answer for `userid` (everyone when None); `None` decision clears it.
+    pub fn set_consent(&self, userid: Option<&str>, decision: Option<Consent>) -> Result<(), String> {
+        let mut st = self.state.lock();
+        if let Some(u) = userid
+            && st.seed.member(u).is_none()
+        {
+            return Err(format!("userid {u:?} is not a member of the sandbox corp"));
+        }
+        let key = userid.unwrap_or("*").to_owned();
+        match decision {
+            Some(d) => {
+                st.consent.insert(key, d);
+            }
+            None => {
+                st.consent.remove(&key);
+            }
+        }
+        Ok(())
+    }
+
+    /// Consent presets: userid (or "*") -> answer.
+    pub fn consent_presets(&self) -> BTreeMap<String, Consent> {
+        self.state.lock().consent.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+
+    /// The preset answer for `userid`, if any (a per-member preset beats "*").
+    pub(crate) fn preset_consent(&self, userid: &str) -> Option<Consent> {
+        let st = self.state.lock();
+        st.consent.get(userid).or_else(|| st.consent.get("*")).copied()
     }
 
     /// Decide a JS-SDK registration as the WeCom client would, against issued tickets.

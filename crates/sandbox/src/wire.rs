@@ -30,7 +30,9 @@ impl ApiError {
     }
 }
 
-/// WeCom's own English wording for the codes the sandbox produces.
+/// WeCom's own English wording for the codes the sandbox produces. Wordings seen in
+/// public answers are kept as seen; the rest (84014, 84015, 84025, 91040, 41035, 50001)
+/// are assumed — clients must key on errcode, not errmsg (D/90313).
 pub fn default_message(errcode: i64) -> &'static str {
     match errcode {
         -1 => "system busy",
@@ -52,37 +54,43 @@ pub fn default_message(errcode: i64) -> &'static str {
         41008 => "missing code",
         41009 => "missing userid",
         41011 => "missing agentid",
+        41035 => "missing external_userid",
         42001 => "access_token expired",
-        42009 => "user_ticket expired",
+        42009 => "suite_access_token expired",
         42012 => "jsapi ticket not available",
         43004 => "require subscribe",
         45009 => "api freq out of limit",
         45033 => "api concurrent out of limit",
         46004 => "user no exist",
-        47001 => "data format error",
         48001 => "api unauthorized",
         48002 => "api forbidden",
-        50001 => "redirect_url not authorised",
+        50001 => "redirect_uri unauthorized",
         50002 => "user out of agent privilege",
         50003 => "application is disabled",
         60011 => "no privilege to access/modify contact/party/agent",
         60020 => "not allow to access from your ip",
         60021 => "userid not in agent privilege",
         60111 => "userid not found",
+        84014 => "user_ticket expired",
+        84015 => "invalid user_ticket",
+        84025 => "invalid state",
         84061 => "not external contact",
+        91040 => "invalid ticket type",
         301002 => "no permission for this application",
         _ => "unknown error",
     }
 }
 
-/// `"<message>, hint: [<ts>_<n>_<hex>], from ip: <ip>, more info at https://open.work.weixin.qq.com/devtool/query?e=<code>"`
+/// `"<message>, hint: [<digits>], from ip: <ip>, more info at https://open.work.weixin.qq.com/devtool/query?e=<code>"`.
+///
+/// Since about 2022 the hint is one long number that starts with the Unix time, e.g.
+/// `hint: [1658286717354964018506079]` (25 digits, seen in public issue threads); the
+/// older `[1595733128_47_<32 hex>]` form is no longer sent.
 pub fn full_errmsg(errcode: i64, message: &str, now: i64, ip: &str) -> String {
     let mut rng = rand::rng();
-    let n: u32 = rng.random_range(1..100);
-    let tag: u128 = rng.random();
+    let tail: u64 = rng.random_range(0..1_000_000_000_000_000);
     format!(
-        "{message}, hint: [{now}_{n}_{:032x}], from ip: {ip}, more info at https://open.work.weixin.qq.com/devtool/query?e={errcode}",
-        tag
+        "{message}, hint: [{now}{tail:015}], from ip: {ip}, more info at https://open.work.weixin.qq.com/devtool/query?e={errcode}"
     )
 }
 
@@ -142,7 +150,11 @@ mod tests {
     #[test]
     fn errmsg_has_wecom_suffix() {
         let m = full_errmsg(40001, "invalid credential", 1_700_000_000, "127.0.0.1");
-        assert!(m.starts_with("invalid credential, hint: [1700000000_"));
+        assert!(m.starts_with("invalid credential, hint: [1700000000"), "{m}");
+        // the current form: one long number, no underscores or hex
+        let hint = m.split("hint: [").nth(1).and_then(|r| r.split(']').next()).unwrap();
+        assert_eq!(hint.len(), 25, "{hint}");
+        assert!(hint.bytes().all(|b| b.is_ascii_digit()), "{hint}");
         assert!(m.ends_with("from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query?e=40001"));
     }
 

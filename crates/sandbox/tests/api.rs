@@ -161,7 +161,8 @@ async fn convert_to_openid_rules_and_body_mistakes() {
         .json()
         .await
         .unwrap();
-    assert_err(&bad, 47001);
+    // Broken JSON is 40058 (D/90313 "json不合法"); 47001 is a WeChat Official Account code.
+    assert_err(&bad, 40058);
     // Token in the body instead of the query.
     assert_err(
         &sb.post("/cgi-bin/user/convert_to_openid", &[], json!({"userid": "zhangsan", "access_token": t})).await,
@@ -180,7 +181,9 @@ async fn tickets_shape_reuse_and_hourly_limit() {
     let agent = sb.get("/cgi-bin/ticket/get", &[("access_token", &t), ("type", "agent_config")]).await;
     assert_eq!(agent["expires_in"], 7200);
     assert_ne!(agent["ticket"], corp["ticket"]);
-    assert_err(&sb.get("/cgi-bin/ticket/get", &q).await, 40058);
+    // Missing or bad type: 91040 获取ticket的类型无效 (D/90313), not 40058.
+    assert_err(&sb.get("/cgi-bin/ticket/get", &q).await, 91040);
+    assert_err(&sb.get("/cgi-bin/ticket/get", &[("access_token", &t), ("type", "jsapi")]).await, 91040);
     // The CRM app's token fetches the CRM app's own agent ticket.
     let crm = sb.token(CRM).await;
     let crm_agent = sb.get("/cgi-bin/ticket/get", &[("access_token", &crm), ("type", "agent_config")]).await;

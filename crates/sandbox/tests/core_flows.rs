@@ -189,7 +189,8 @@ async fn oauth_privateinfo_link_to_user_detail() {
         panic!("a member with a user_ticket expected, got {info:?}");
     };
     assert_eq!(userid, "zhangsan");
-    assert_eq!(expires_in, Some(1800));
+    // D/91023 shows no expires_in on auth/getuserinfo (the ticket lives 1800 s).
+    assert_eq!(expires_in, None);
 
     let user = e.cache.with_token(client, &key, &secret, |t| async move { client.user_get(&t, "zhangsan").await }).await.unwrap();
     assert_eq!(user.name.as_deref(), Some("张三"));
@@ -213,10 +214,9 @@ async fn oauth_privateinfo_link_to_user_detail() {
     // user_ticket lives 1800 s (the cached token is still good then).
     e.advance(1800).await;
     let err = e.cache.with_token(client, &key, &secret, |t| async move { client.auth_getuserdetail(&t, &ut).await }).await.unwrap_err();
-    // 42009 is not in wecom-api.md, so the catalogue may lack it; the hint then
-    // points at the official lookup page.
-    assert_eq!(err.errcode(), Some(42009), "{err:?}");
-    assert!(err.hint().unwrap().contains("devtool/query?e=42009"));
+    // An expired user_ticket is 84014 成员票据过期 (D/90313), with the catalogue's fix.
+    assert_wecom(&err, 84014);
+    assert!(err.hint().unwrap().contains(wwdev_core::errcode::lookup(84014).unwrap().fix_en));
 
     // One token served all five calls.
     assert_eq!(e.count("/cgi-bin/gettoken").await, 1);
@@ -245,14 +245,17 @@ async fn base_scope_and_members_outside_range_get_no_user_ticket() {
     assert_eq!(info.userid(), Some("lisi"));
     assert!(info.user_ticket().is_none(), "snsapi_base gives no user_ticket");
 
-    // sunqi (sales) is outside the H5 app's visible range.
-    let code =
-        parse_callback(&e.follow(&oauth_link(&e, H5, Scope::PrivateInfo, CB, "b"), &[("sandbox_userid", "sunqi")]).await)
-            .unwrap()
-            .code;
+    // sunqi (sales) is outside the H5 app's visible range: snsapi_base still gives
+    // the userid, snsapi_privateinfo shows an error page and issues no code (D/91022).
+    let code = parse_callback(&e.follow(&oauth_link(&e, H5, Scope::Base, CB, "b"), &[("sandbox_userid", "sunqi")]).await)
+        .unwrap()
+        .code;
     let info = e.client.auth_getuserinfo(&token, &code).await.unwrap();
     assert_eq!(info.userid(), Some("sunqi"));
     assert!(info.user_ticket().is_none(), "{info:?}");
+    let (status, loc, body) = e.open(&oauth_link(&e, H5, Scope::PrivateInfo, CB, "c"), &[("sandbox_userid", "sunqi")]).await;
+    assert_eq!((status, loc), (200, None), "{body}");
+    assert!(body.contains("可见范围"), "{body}");
 }
 
 #[tokio::test]

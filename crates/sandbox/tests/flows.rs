@@ -20,7 +20,8 @@ async fn oauth_privateinfo_full_flow() {
     let v = sb.get("/cgi-bin/auth/getuserinfo", &[("access_token", &t), ("code", &code)]).await;
     assert_eq!(v["errcode"], 0, "{v}");
     assert_eq!(v["userid"], "zhangsan");
-    assert_eq!(v["expires_in"], 1800);
+    // D/91023: userid and user_ticket only; no expires_in on this endpoint.
+    assert!(v.get("expires_in").is_none(), "{v}");
     let ut = v["user_ticket"].as_str().unwrap().to_owned();
 
     // Code is single-use.
@@ -36,14 +37,16 @@ async fn oauth_privateinfo_full_flow() {
         assert!(d[f].is_string(), "{f}");
     }
     assert_err(&sb.post("/cgi-bin/auth/getuserdetail", &[("access_token", &t)], json!({})).await, 40063);
-    assert_err(&sb.post("/cgi-bin/auth/getuserdetail", &[("access_token", &t)], json!({"user_ticket": "zzz"})).await, 40058);
+    // Unknown user_ticket: 84015 成员票据无效 (D/90313), not 40058.
+    assert_err(&sb.post("/cgi-bin/auth/getuserdetail", &[("access_token", &t)], json!({"user_ticket": "zzz"})).await, 84015);
 
     // user_ticket lives 1800 s (the token is refreshed on the way).
     sb.advance(1799).await;
     let d = sb.post("/cgi-bin/auth/getuserdetail", &[("access_token", &t)], json!({"user_ticket": ut})).await;
     assert_eq!(d["errcode"], 0);
     sb.advance(1).await;
-    assert_err(&sb.post("/cgi-bin/auth/getuserdetail", &[("access_token", &t)], json!({"user_ticket": ut})).await, 42009);
+    // Expired: 84014 成员票据过期; 42009 is suite_access_token expired.
+    assert_err(&sb.post("/cgi-bin/auth/getuserdetail", &[("access_token", &t)], json!({"user_ticket": ut})).await, 84014);
 }
 
 #[tokio::test]
@@ -62,21 +65,20 @@ async fn code_expires_after_five_minutes_and_base_scope_has_no_ticket() {
 }
 
 #[tokio::test]
-async fn privateinfo_outside_visible_range_gives_no_ticket() {
-    let sb = sandbox().await;
-    let t = sb.token(H5).await;
-    let (code, _) = sb.authorize(&[("sandbox_userid", "sunqi")], "snsapi_privateinfo", Some(H5), CB).await;
-    let v = sb.get("/cgi-bin/auth/getuserinfo", &[("access_token", &t), ("code", &code)]).await;
-    assert_eq!(v["userid"], "sunqi");
-    assert!(v.get("user_ticket").is_none(), "{v}");
-}
-
-#[tokio::test]
 async fn code_of_one_app_exchanged_with_another_apps_token() {
     let sb = sandbox().await;
-    let (code, _) = sb.authorize(&[("sandbox_userid", "zhangsan")], "snsapi_base", Some(H5), CB).await;
     let crm = sb.token(CRM).await;
-    assert_err(&sb.get("/cgi-bin/auth/getuserinfo", &[("access_token", &crm), ("code", &code)]).await, 301002);
+    // D/91023 / D/90313 50001: the redirect domain must be trusted by the app behind
+    // the token; a code issued for the H5 app spent with the CRM app's token is 50001.
+    let (code, _) = sb.authorize(&[("sandbox_userid", "zhangsan")], "snsapi_base", Some(H5), CB).await;
+    assert_err(&sb.get("/cgi-bin/auth/getuserinfo", &[("access_token", &crm), ("code", &code)]).await, 50001);
+    // Also without agentid in the link: localhost:5173 is trusted by H5 only.
+    let (code, _) = sb.authorize(&[("sandbox_userid", "zhangsan")], "snsapi_base", None, CB).await;
+    assert_err(&sb.get("/cgi-bin/auth/getuserinfo", &[("access_token", &crm), ("code", &code)]).await, 50001);
+    // The same code is still good for its own app (the refused exchange did not spend it).
+    let h5 = sb.token(H5).await;
+    let v = sb.get("/cgi-bin/auth/getuserinfo", &[("access_token", &h5), ("code", &code)]).await;
+    assert_eq!(v["userid"], "zhangsan", "{v}");
 }
 
 #[tokio::test]

@@ -76,7 +76,8 @@ fn trusted_domains_and_ports() {
     let t = trusted();
     assert!(host_is_trusted("app.example.com", None, &t));
     assert!(host_is_trusted("APP.example.com", None, &t));
-    assert!(host_is_trusted("sub.app.example.com", None, &t));
+    // WeCom matches exactly: a subdomain of a trusted domain is not trusted (D/90313 50001).
+    assert!(!host_is_trusted("sub.app.example.com", None, &t));
     assert!(!host_is_trusted("evilapp.example.com", None, &t));
     assert!(!host_is_trusted("app.example.com.evil.test", None, &t));
     // a non-default port must be part of the trusted entry
@@ -85,6 +86,68 @@ fn trusted_domains_and_ports() {
     assert!(!host_is_trusted("dev.example.com", None, &t));
     assert!(host_is_trusted("app.example.com", Some(443), &t));
     assert!(host_is_trusted("x.test", None, &["https://x.test/".to_string()]));
+}
+
+#[test]
+fn subdomain_redirect_is_reported_untrusted() {
+    // Issue 10 item 1: `oauth-url --redirect-uri https://sub.app.example.test/cb
+    // --trusted-domain app.example.test` used to report nothing.
+    let mut p = params(Scope::Base);
+    p.redirect_uri = "https://sub.app.example.test/cb".into();
+    let t = vec!["app.example.test".to_string()];
+    let b = build_oauth_url(&p, &t).unwrap();
+    assert_eq!(ids(&b.problems), vec!["redirect_not_trusted"]);
+    let pr = &b.problems[0];
+    assert!(pr.message_en.contains("exactly") && pr.message_en.contains("50001"), "{}", pr.message_en);
+    assert!(pr.message_zh.contains("完全匹配") && pr.message_zh.contains("50001"), "{}", pr.message_zh);
+    assert_eq!(ids(&explain_url(&b.url, &t).problems), vec!["redirect_not_trusted"]);
+    // the same host with another port is not trusted either
+    p.redirect_uri = "https://app.example.test:8443/cb".into();
+    assert_eq!(ids(&validate_oauth(&p, &t)), vec!["redirect_not_trusted"]);
+}
+
+#[test]
+fn weblogin_state_is_only_url_encoded() {
+    // D/98171: web-login state must be URL-encoded, nothing more; the official
+    // example uses `web_login@gyoss9`. The a-zA-Z0-9 rule (84025) is OAuth's.
+    let w = WebLoginParams {
+        corpid: "ww1234567890abcdef".into(),
+        agentid: "1000002".into(),
+        redirect_uri: "https://app.example.com/login".into(),
+        state: "web_login@gyoss9".into(),
+        lang: None,
+        legacy: false,
+    };
+    let b = build_weblogin_url(&w, &trusted()).unwrap();
+    assert!(b.url.contains("&state=web_login%40gyoss9"), "{}", b.url);
+    assert!(explain_url(&b.url, &trusted()).problems.is_empty());
+    let legacy = build_weblogin_url(&WebLoginParams { legacy: true, ..w.clone() }, &trusted()).unwrap();
+    assert!(explain_url(&legacy.url, &trusted()).problems.is_empty());
+    // still bounded by 128 bytes
+    let long = WebLoginParams { state: "a@".repeat(65), ..w };
+    assert!(build_weblogin_url(&long, &[]).unwrap_err().to_string().contains("128"));
+    // the OAuth link keeps the rule and names 84025
+    let mut p = params(Scope::Base);
+    p.state = "web_login@gyoss9".into();
+    let pr = validate_oauth(&p, &[]);
+    assert_eq!(ids(&pr), vec!["state_charset"]);
+    assert!(pr[0].message_en.contains("84025") && pr[0].message_zh.contains("84025"));
+}
+
+#[test]
+fn weblogin_untrusted_redirect_mentions_the_callback_domain() {
+    let w = WebLoginParams {
+        corpid: "ww1234567890abcdef".into(),
+        agentid: "1000002".into(),
+        redirect_uri: "https://login.other.test/cb".into(),
+        state: "s".into(),
+        lang: None,
+        legacy: false,
+    };
+    let b = build_weblogin_url(&w, &trusted()).unwrap();
+    assert_eq!(ids(&b.problems), vec!["redirect_not_trusted"]);
+    assert!(b.problems[0].message_zh.contains("Web网页授权回调域名"));
+    assert!(b.problems[0].message_en.contains("Web网页授权回调域名"));
 }
 
 #[test]
