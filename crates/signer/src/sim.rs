@@ -154,7 +154,7 @@ async fn register(st: &AppState, session: &str, kind: &str, reg: &Value, href: &
                 s.agent_ok = Some(list);
             }
         });
-        return answer(o.err_msg.clone(), None, json!({}));
+        return answer(o.err_msg.clone(), None, json!({ "errMsg": o.err_msg }));
     }
     // A refused registration forgets an earlier success of the same kind (the page re-registered).
     st.session_update(session, |s| {
@@ -174,7 +174,9 @@ async fn register(st: &AppState, session: &str, kind: &str, reg: &Value, href: &
         }
     };
     ev.diagnosis = Some(jssdk::diagnosis_json(&diag, &di));
-    answer(o.err_msg.clone(), o.errcode, json!({}))
+    // The SDK would otherwise prefix the bridge name (`preVerifyJSAPI:`); pages in the
+    // field see `config:…` / `agentConfig:…` (public threads), so errMsg is set as given.
+    answer(o.err_msg.clone(), o.errcode, json!({ "errMsg": o.err_msg }))
 }
 
 fn no_permission(name: &str) -> Value {
