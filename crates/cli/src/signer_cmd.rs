@@ -150,23 +150,34 @@ pub async fn run(ctx: Ctx, a: SignServerArgs) -> Result<(), CoreError> {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => break,
             ev = page.recv() => match ev {
-                Ok(e) => { if json_out { print_json(&e) } else { println!("{}", human(&e)) } flush(); }
+                Ok(e) => {
+                    let line = if json_out { serde_json::to_string(&e).unwrap_or_default() } else { human(&e) };
+                    if !out(&line) { break; }
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => eprintln!("{} {n}", pick("事件过多，跳过了", "too many events, skipped")),
                 Err(_) => break,
             },
             ev = signing.recv() => if let Ok(e) = ev {
-                if json_out {
-                    print_json(&json!({"type": "signature", "time_ms": e.time_ms, "ok": e.ok, "url": e.url, "origin": e.origin, "error": e.error}));
+                let line = if json_out {
+                    json!({"type": "signature", "time_ms": e.time_ms, "ok": e.ok, "url": e.url, "origin": e.origin, "error": e.error}).to_string()
                 } else {
                     let what = if e.ok { "ok".to_owned() } else { format!("FAIL {}", e.error.unwrap_or_default()) };
-                    println!("{} signature {} {} {what}", utc(e.time_ms / 1000), e.origin.unwrap_or_else(|| "-".into()), e.url.unwrap_or_default());
-                }
-                flush();
+                    format!("{} signature {} {} {what}", utc(e.time_ms / 1000), e.origin.unwrap_or_else(|| "-".into()), e.url.unwrap_or_default())
+                };
+                if !out(&line) { break; }
             },
         }
     }
     bridge.shutdown().await;
     Ok(())
+}
+
+/// One line on stdout; false when nobody reads it any more (closed pipe): then the
+/// bridge stops quietly instead of panicking in `println!`.
+fn out(line: &str) -> bool {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    writeln!(o, "{line}").and_then(|_| o.flush()).is_ok()
 }
 
 fn flush() {
@@ -203,7 +214,7 @@ fn human(e: &BridgeEvent) -> String {
         });
         let reason = if zh { s("reason_zh") } else { s("reason") };
         match cause {
-            Some(c) => line.push_str(&format!(" — {} {c}", pick("原因：", "cause:"))),
+            Some(c) => line.push_str(&format!(" — {}{c}", pick("原因：", "cause: "))),
             None if !reason.is_empty() => line.push_str(&format!(" — {reason}")),
             None => {}
         }
