@@ -176,6 +176,23 @@ mod tests {
     }
 
     #[test]
+    fn corp_id_is_checked_when_given() {
+        let seed = Seed::default();
+        let tickets = [ticket(TicketKind::Corp, 1000002, "CORP")];
+        let mut i = input("config", "100", sig("CORP", "100"), None);
+        i.corpid = Some(seed.corpid.clone());
+        assert!(decide(&i, &seed, &tickets, 10).valid);
+        i.corpid = Some("wwffffffffffffffff".into());
+        let o = decide(&i, &seed, &tickets, 10);
+        assert_eq!((o.errcode, o.err_msg.as_str()), (Some(40013), "config:invalid corpId, e=40013"));
+        // The JSON field is `corpId`, as ww.register names it.
+        let v: VerifyInput = serde_json::from_value(json!({"kind": "agentConfig", "url": "https://app.example.test/p", "timestamp": 1,
+            "nonceStr": "N", "signature": "s", "agentid": 1000002, "corpId": "wwX"})).unwrap();
+        assert_eq!(v.corpid.as_deref(), Some("wwX"));
+        assert_eq!(decide(&v, &seed, &tickets, 10).errcode, Some(40013));
+    }
+
+    #[test]
     fn debug_hides_ticket() {
         let t = ticket(TicketKind::Corp, 1, "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVU");
         assert!(!format!("{t:?}").contains("VdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37"));
