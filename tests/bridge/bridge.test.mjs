@@ -16,9 +16,11 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WWDEV = process.env.WWDEV_BIN || path.join(HERE, '../../target/debug/wwdev');
 const CHROME = process.env.CHROME_BIN || '/usr/bin/chromium';
 const SDK = readFileSync(path.join(HERE, 'node_modules/@wecom/jssdk/dist/wecom.global.js'), 'utf8');
+// jweixin 1.6 (WeChat's SDK, unmodified from npm); its CommonJS wrapper gets a `module` shim.
+const JWEIXIN = 'var module = { exports: {} };\n' + readFileSync(path.join(HERE, 'node_modules/weixin-js-sdk/index.js'), 'utf8') + '\nwindow.wx = module.exports;';
 
 const procs = [];
-let sandbox, sb, live, bridge, server, pageOrigin, browser;
+let sandbox, sb, live, bridge, server, pageOrigin, browser, deadProbe;
 const lines = []; // every JSON line `wwdev live --json` printed after the first
 
 /** Start a wwdev subcommand; resolve with its first stdout JSON line, collect the rest. */
@@ -78,6 +80,16 @@ before(async () => {
   server = createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
     if (u.pathname === '/wecom.js') { res.setHeader('content-type', 'application/javascript'); return res.end(SDK); }
+    if (u.pathname === '/jweixin.js') { res.setHeader('content-type', 'application/javascript'); return res.end(JWEIXIN); }
+    if (u.pathname === '/jweixin.html') {
+      res.setHeader('content-type', 'text/html');
+      return res.end(`<!doctype html><html><head><script src="${bridge}/__wwdev/probe.js"></script><script src="${bridge}/__wwdev/client.js"></script><script src="/jweixin.js"></script></head><body></body></html>`);
+    }
+    if (u.pathname === '/dead.html') {
+      // probe.js as served, but pointing at a port where nothing listens.
+      res.setHeader('content-type', 'text/html');
+      return res.end(`<!doctype html><html><head><script>${deadProbe}</script></head><body></body></html>`);
+    }
     if (u.pathname === '/api.json') { res.setHeader('content-type', 'application/json'); return res.end('{"errcode":40014,"errmsg":"invalid access_token"}'); }
     if (u.pathname === '/bare.html') {
       res.setHeader('content-type', 'text/html');
@@ -100,6 +112,7 @@ before(async () => {
   assert.match(bridge, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal(start.sandbox, true);
   assert.ok(start.scripts[0].includes('/__wwdev/probe.js') && start.scripts[1].includes('/__wwdev/client.js'));
+  deadProbe = (await (await fetch(`${bridge}/__wwdev/probe.js`)).text()).replaceAll(bridge, 'http://127.0.0.1:9');
   browser = await puppeteer.launch({ executablePath: CHROME, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
 });
 
@@ -281,5 +294,50 @@ test('probe.js alone reports a real client refusing config (bridge appearing lat
   assert.equal(net.errcode, 40014);
   const con = await printed((l) => l.type === 'console' && l.level === 'error', from);
   assert.match(con.message, /^boom/);
+  await page.close();
+});
+
+test('jweixin-1.x (weixin-js-sdk from npm) gets wx.ready for a right signature and wx.error for a wrong one', async () => {
+  for (const right of [true, false]) {
+    const url = `${pageOrigin}/jweixin.html?right=${right}`;
+    const sig = await bridgeSignature(url);
+    const use = right ? sig.config : sig.agentConfig;
+    const from = lines.length;
+    const page = await browser.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    const got = await page.evaluate((corpId, s) => new Promise((resolve) => {
+      wx.config({ beta: true, debug: false, appId: corpId, timestamp: s.timestamp, nonceStr: s.nonceStr, signature: s.signature, jsApiList: ['getLocation'] });
+      wx.error((res) => resolve({ which: 'error', errMsg: res.errMsg }));
+      wx.ready(() => setTimeout(() => resolve({ which: 'ready' }), 50));
+      setTimeout(() => resolve({ which: 'timeout' }), 8000);
+    }), sandbox.corpid, use);
+    const ev = await printed((l) => l.type === 'config', from);
+    if (right) {
+      assert.equal(got.which, 'ready', JSON.stringify(got));
+      assert.equal(ev.ok, true);
+    } else {
+      assert.deepEqual(got, { which: 'error', errMsg: 'config:invalid signature' });
+      assert.equal(ev.ok, false);
+      assert.equal(ev.diagnosis.causes[0].id, 'wrong_ticket_kind', JSON.stringify(ev.diagnosis.causes));
+    }
+    await page.close();
+  }
+});
+
+test('probe.js is a silent no-op when wwdev is unreachable: no page errors, the page works, it gives up', async () => {
+  const page = await browser.newPage();
+  const pageErrors = [];
+  let attempts = 0;
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('request', (r) => { if (r.url().startsWith('http://127.0.0.1:9/')) attempts++; });
+  await page.goto(`${pageOrigin}/dead.html`, { waitUntil: 'load' });
+  const r = await page.evaluate(async () => {
+    for (let i = 0; i < 10; i++) { console.warn('w' + i); await new Promise((ok) => setTimeout(ok, 450)); }
+    const j = await (await fetch('/api.json')).json();
+    return j.errcode;
+  });
+  assert.equal(r, 40014, 'the page\'s own fetch still works through the hook');
+  assert.deepEqual(pageErrors, []);
+  assert.ok(attempts >= 1 && attempts <= 4, `gave up after a few failed sends, not one per event: ${attempts}`);
   await page.close();
 });

@@ -101,7 +101,7 @@
     // The wwdev simulator reports its own decisions; only the real client's are reported here.
     var sim = !!b.__wwdevSim;
     var orig = b.invoke;
-    b.invoke = function (name, params, cb) {
+    var hooked = function (name, params, cb) {
       var t0 = now();
       var kind = /^preverifyjsapi$/i.test(name) ? 'config' : name === 'agentConfig' ? 'agentConfig' : 'jsapi';
       var self = this;
@@ -120,7 +120,9 @@
       };
       return orig.call(this, name, params, done);
     };
-    try { Object.defineProperty(b, '__wwdevWrapped', { value: true }); } catch (e) { b.__wwdevWrapped = true; }
+    // A frozen native bridge cannot be hooked; leave it alone rather than throw into the page.
+    try { b.invoke = hooked; } catch (e) { return b; }
+    try { Object.defineProperty(b, '__wwdevWrapped', { value: true }); } catch (e) { /* best effort */ }
     return b;
   }
   var current = w.WeixinJSBridge;
