@@ -204,6 +204,7 @@ fn human(e: &BridgeEvent) -> String {
         "jsapi" => format!("{} {verdict}", s("api")),
         "network" => format!("{} {} {} {}ms{}", s("method"), s("url"), d.get("status").and_then(Value::as_i64).unwrap_or(0), d.get("duration_ms").and_then(Value::as_i64).unwrap_or(0), d.get("errcode").and_then(Value::as_i64).map(|c| format!(" errcode {c}")).unwrap_or_default()),
         "error" | "console" => format!("{} {}", s("level"), s("message")),
+        "refused" => (if zh { s("message_zh") } else { s("message") }).to_owned(),
         _ => verdict,
     };
     let mut line = format!("{} {} [{short}] {what}", utc(e.time_ms / 1000), e.kind);

@@ -16,7 +16,7 @@ const MAX_STRING: usize = 4096;
 pub struct BridgeEvent {
     /// Unix milliseconds, when wwdev received it.
     pub time_ms: i64,
-    /// `session`, `config`, `agentConfig`, `jsapi`, `error`, `console`, `network`.
+    /// `session`, `config`, `agentConfig`, `jsapi`, `error`, `console`, `network`, `refused`.
     #[serde(rename = "type")]
     pub kind: String,
     /// One id per page load.

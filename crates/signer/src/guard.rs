@@ -74,7 +74,31 @@ pub(crate) async fn refuse_unlisted_origins(State(st): State<AppState>, req: Req
     if req.uri().path() == SIGNATURE_PATH || req.uri().path() == crate::BRIDGE_SIGNATURE_PATH {
         let url = serve::url_param(req.uri().query());
         let body = json!({ "error": { "kind": "origin_not_allowed", "message": message } });
-        serve::finish_signing(&st, req.uri().path(), Some(origin), url, StatusCode::FORBIDDEN, req.method().as_str(), &body, Some(message.clone()), Instant::now());
+        serve::finish_signing(&st, req.uri().path(), Some(origin.clone()), url, StatusCode::FORBIDDEN, req.method().as_str(), &body, Some(message.clone()), Instant::now());
+    }
+    let path = req.uri().path();
+    if path == crate::EVENTS_PATH || path == crate::INVOKE_PATH {
+        // Say it where the developer looks: the page itself stays silent (probe.js gives up quietly).
+        let mut detail = serde_json::Map::new();
+        detail.insert("origin".into(), json!(origin));
+        detail.insert("path".into(), json!(path));
+        detail.insert("message".into(), json!(message));
+        detail.insert("message_zh".into(), json!(message_zh));
+        serve::emit(
+            &st,
+            crate::BridgeEvent {
+                time_ms: crate::now_ms(),
+                kind: "refused".into(),
+                session: String::new(),
+                href: None,
+                ok: Some(false),
+                err_msg: None,
+                err_code: None,
+                source: "bridge".into(),
+                diagnosis: None,
+                detail,
+            },
+        );
     }
     error(StatusCode::FORBIDDEN, "origin_not_allowed", message, message_zh)
 }

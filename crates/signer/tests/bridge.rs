@@ -163,6 +163,7 @@ async fn foreign_hosts_are_refused_dns_rebinding() {
 #[tokio::test]
 async fn near_miss_origins_are_refused_without_a_signature() {
     let w = world(|_| {}).await;
+    let mut rx = w.bridge.subscribe_events();
     for origin in ["http://localhost:5174", "https://localhost:5173", "http://localhost:5173.evil.test", "null"] {
         for path in ["/__wwdev/signature?url=http%3A%2F%2Flocalhost%3A5173%2Fapp", "/jssdk/signature?url=http%3A%2F%2Flocalhost%3A5173%2Fapp"] {
             let r = w.http.get(w.url(path)).header("Origin", origin).send().await.unwrap();
@@ -174,6 +175,10 @@ async fn near_miss_origins_are_refused_without_a_signature() {
         }
         let r = w.http.post(format!("{}?token={}", w.url("/__wwdev/events"), w.bridge.token())).header("Origin", origin).body("{}").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "intake from {origin}");
+        // The refusal is shown live (the page stays silent), naming the way out.
+        let e = next(&mut rx).await;
+        assert_eq!((e.kind.as_str(), e.ok), ("refused", Some(false)));
+        assert!(e.detail["message"].as_str().unwrap().contains(&format!("--allow-origin {origin}")), "{:?}", e.detail);
     }
     let r = w.http.get(w.url("/__wwdev/signature?url=http%3A%2F%2Flocalhost%3A5173%2Fapp")).header("Origin", ORIGIN).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
