@@ -341,3 +341,13 @@ test('probe.js is a silent no-op when wwdev is unreachable: no page errors, the 
   assert.ok(attempts >= 1 && attempts <= 4, `gave up after a few failed sends, not one per event: ${attempts}`);
   await page.close();
 });
+
+test('client.js stands aside inside a real WeCom client (its user agent already says wxwork)', async () => {
+  const page = await browser.newPage();
+  const real = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.30 MicroMessenger/7.0.1 Language/zh';
+  await page.setUserAgent(real);
+  await page.goto(`${pageOrigin}/page.html?real=1`, { waitUntil: 'load' });
+  const seen = await page.evaluate(() => ({ ua: navigator.userAgent, bridge: typeof window.WeixinJSBridge }));
+  assert.deepEqual(seen, { ua: real, bridge: 'undefined' });
+  await page.close();
+});

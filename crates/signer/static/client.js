@@ -9,6 +9,8 @@
   var w = window;
   if (w.__wwdevClient) return;
   w.__wwdevClient = true;
+  // Inside a real WeCom / WeChat client the real bridge answers: never shadow it.
+  if (/wxwork\/|micromessenger/i.test(navigator.userAgent) || w.WeixinJSBridge) return;
   var base = CFG.base + '/__wwdev';
   try {
     var src = document.currentScript && document.currentScript.src;
