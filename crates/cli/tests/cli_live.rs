@@ -9,10 +9,16 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
 fn live_lines(lang: &str) -> Vec<String> {
-    let sb = Sandbox::start();
+    live_run(&Sandbox::start(), lang, false).0
+}
+
+/// Run `wwdev live`, report one failed agentConfig through the intake as probe.js
+/// would, and answer the lines printed up to that event, and the paste it used.
+fn live_run(sb: &Sandbox, lang: &str, json_out: bool) -> (Vec<String>, String) {
     let (agentid, secret) = sb.app(0);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
         .args(["live", "--port", "0", "--no-log"])
+        .args(if json_out { &["--json"][..] } else { &[][..] })
         .env("LANG", lang)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
@@ -26,7 +32,11 @@ fn live_lines(lang: &str) -> Vec<String> {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
-    let base = first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap_or_else(|| panic!("no URL in {first:?}")).to_owned();
+    let base = if json_out {
+        serde_json::from_str::<Value>(&first).unwrap()["base_url"].as_str().unwrap().to_owned()
+    } else {
+        first.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).unwrap_or_else(|| panic!("no URL in {first:?}")).to_owned()
+    };
     let http = reqwest::blocking::Client::builder().no_proxy().build().unwrap();
     let probe = http.get(format!("{base}/__wwdev/probe.js")).send().unwrap().text().unwrap();
     let token = probe.split("\"token\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
@@ -42,7 +52,7 @@ fn live_lines(lang: &str) -> Vec<String> {
     let mut lines = Vec::new();
     for line in out.lines() {
         let line = line.unwrap();
-        let done = line.contains("agentConfig [");
+        let done = line.contains("agentConfig [") || line.contains("\"type\":\"agentConfig\"");
         lines.push(line);
         if done {
             break;
@@ -50,7 +60,30 @@ fn live_lines(lang: &str) -> Vec<String> {
     }
     let _ = child.kill();
     let _ = child.wait();
-    lines
+    let c = &sig["config"];
+    let paste = format!("signature: {}\nnonceStr: {}\ntimestamp: {}\n", c["signature"].as_str().unwrap(), c["nonceStr"].as_str().unwrap(), c["timestamp"]);
+    (lines, paste)
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn the_event_carries_the_object_wwdev_diagnose_json_prints() {
+    let sb = Sandbox::start();
+    let (lines, paste) = live_run(&sb, "C", true);
+    let ev: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let live = &ev["diagnosis"];
+    let (_, cli) = json_out(sb.wwdev(0).args(["diagnose", "--json", "--no-log", "--kind", "agentConfig", "--url", "http://localhost:5173/app?x=1"]).write_stdin(paste));
+    assert_eq!(keys(live), keys(&cli), "same shape");
+    assert_eq!(live["valid"], cli["valid"]);
+    let ids = |v: &Value| v["causes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids(live), ids(&cli));
+    assert_eq!(ids(live)[0], "wrong_ticket_kind");
+    assert_eq!(keys(&live["causes"][0]), keys(&cli["causes"][0]));
 }
 
 #[test]
