@@ -185,8 +185,9 @@ fn no_permission(name: &str) -> Value {
 
 /// Any API after registration, as WeCom desktop answers it (or a clear refusal).
 fn api(name: &str, params: &Value, s: &crate::Session, entry: &str, st: &AppState) -> Value {
-    // Observed behaviour (public threads): these need a successful agentConfig listing
-    // them, and the chat APIs only answer inside a chat toolbar (D/91799, D/93115 entries).
+    // Assumed, not verified against WeCom's docs: these need a successful agentConfig
+    // listing them, and the chat APIs answer only inside a chat toolbar (the brief's rule;
+    // `getCurExternalContact:fail no permission` itself is seen in public threads).
     let agent_allows = |api: &str| s.agent_ok.as_ref().is_some_and(|l| l.iter().any(|x| x == api));
     match name {
         "checkJsApi" => {

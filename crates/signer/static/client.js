@@ -22,7 +22,8 @@
   var origFetch = w.fetch;
 
   // The SDKs read navigator.userAgent once, at load: /wxwork\/([\d.]+)/i means WeCom.
-  // Desktop WeCom's shape (observed): the webview's own UA plus these tokens.
+  // Desktop WeCom's shape (assumed, from memory of real UAs; only wxwork/<version> matters to the SDKs):
+  // the webview's own UA plus these tokens.
   var mac = /Mac/i.test(navigator.platform || '');
   var ua = navigator.userAgent.replace(/\s*wxwork\/[\d.]+.*$/i, '') +
     (mac ? ' wxwork/' + CFG.wxwork + ' (MicroMessenger/6.2) WeChat/2.0.4 Language/zh ColorScheme/Light'
