@@ -12,7 +12,7 @@ APT_PKGS=(
   libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libssl-dev
   libxdo-dev librsvg2-dev librsvg2-bin libayatana-appindicator3-dev libdbus-1-dev
   webkit2gtk-driver xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools
-  fonts-noto-cjk procps
+  fonts-noto-cjk procps chromium
 )
 missing=()
 for p in "${APT_PKGS[@]}"; do
@@ -53,4 +53,5 @@ npm_install() {
 }
 npm_install "$ROOT/ui"
 npm_install "$ROOT/tests/e2e"
+npm_install "$ROOT/tests/bridge"
 say "done"

@@ -5,8 +5,9 @@
 #                                         Tauri's IPC and ACL, and the keyring through a real
 #                                         gnome-keyring in a private D-Bus session)
 #   3. npm test in ui                    (Vitest)
-#   4. tests/e2e/run.sh                  (the real app under Xvfb over WebDriver)
-# Env: WWDEV_SKIP_SETUP=1 skips scripts/setup.sh; WWDEV_SKIP_E2E=1 skips step 4.
+#   4. tests/bridge/run.sh               (wwdev live in headless Chromium with @wecom/jssdk)
+#   5. tests/e2e/run.sh                  (the real app under Xvfb over WebDriver)
+# Env: WWDEV_SKIP_SETUP=1 skips scripts/setup.sh; WWDEV_SKIP_E2E=1 skips step 5.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -29,6 +30,9 @@ if [ -f "$ROOT/ui/package.json" ]; then
   CURRENT="npm test (ui)"; step "$CURRENT"
   (cd "$ROOT/ui" && npm test)
 fi
+
+CURRENT="page bridge (tests/bridge)"; step "$CURRENT"
+"$ROOT/tests/bridge/run.sh"
 
 if [ "${WWDEV_SKIP_E2E:-}" != "1" ]; then
   CURRENT="e2e (tests/e2e)"; step "$CURRENT"

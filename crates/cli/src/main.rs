@@ -89,7 +89,8 @@ pub enum Command {
     Log(log_cmd::LogArgs),
     /// Say why a JS-SDK signature fails: paste what the page used on stdin.
     Diagnose(diagnose_cmd::DiagnoseArgs),
-    /// Serve JS-SDK signatures to your pages from 127.0.0.1 until interrupted.
+    /// The live page bridge on 127.0.0.1: signatures, probe.js, client.js, page events, until interrupted.
+    #[command(name = "live", alias = "sign-server")]
     SignServer(signer_cmd::SignServerArgs),
 }
 

@@ -224,7 +224,7 @@ async fn invalidate(State(app): State<App>, body: Bytes) -> Response {
 }
 
 pub(crate) async fn jssdk_verify(State(app): State<App>, body: Bytes) -> Response {
-    let shape = r#"{"kind": "config|agentConfig", "url", "timestamp", "nonceStr", "signature", "agentid"?}"#;
+    let shape = r#"{"kind": "config|agentConfig", "url", "timestamp", "nonceStr", "signature", "agentid"?, "corpId"?, "entryUrl"?}"#;
     match parse::<VerifyInput>(&body, shape) {
         Ok(input) => Json(app.ctl.verify_jssdk(&input)).into_response(),
         Err(r) => r,

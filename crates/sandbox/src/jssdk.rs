@@ -1,12 +1,13 @@
 //! How the WeCom client decides a `wx.config` / `wx.agentConfig` registration,
-//! reproduced against the tickets the sandbox issued. [`decide`] is a pure function:
-//! the client's verdict (valid, errcode, errMsg) comes from [`decide_client`]; when a
-//! signature is refused, wwdev-core's diagnosis engine names the cause over the
-//! sandbox's whole ticket history and supplies the reason text and fixes.
+//! against the tickets the sandbox issued. The decision itself lives in wwdev-core
+//! ([`wwdev_core::jssdk::decide`], shared with the live page bridge); this module
+//! turns the sandbox's seed and ticket table into the facts it decides on.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use wwdev_core::signature::{sha1_hex, string1, strip_fragment};
+use wwdev_core::jssdk::{AppFacts, CorpFacts, KnownTicket};
+use wwdev_core::secret::Secret;
+
+pub use wwdev_core::jssdk::{DiagnosedCause, VerifyInput, VerifyOutcome, host_port};
 
 use crate::seed::Seed;
 
@@ -52,396 +53,74 @@ impl TicketInfo {
     }
 }
 
-/// What the page passed to `ww.register` / `wx.config` / `wx.agentConfig`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct VerifyInput {
-    /// `config` or `agentConfig`.
-    pub kind: String,
-    /// The page URL the client is on (the client drops `#...` itself).
-    pub url: String,
-    /// Seconds, as a string or a number.
-    pub timestamp: Value,
-    #[serde(rename = "nonceStr")]
-    pub nonce_str: String,
-    pub signature: String,
-    /// Required for `agentConfig`; for `config` it narrows the trusted-domain check to that app.
-    #[serde(default)]
-    pub agentid: Option<Value>,
-}
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct VerifyOutcome {
-    pub valid: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub errcode: Option<i64>,
-    /// What the JS callback's `errMsg` would say, e.g. `config:invalid signature`.
-    pub err_msg: String,
-    pub reason: String,
-    pub reason_zh: String,
-    /// The URL the client verified against (fragment removed).
-    pub verified_url: String,
-    /// When the signature was refused: the diagnosis engine's causes, most likely first.
-    #[serde(default)]
-    pub causes: Vec<DiagnosedCause>,
-}
-
-/// One cause found by `wwdev_core::diagnose`, as the sandbox reports it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct DiagnosedCause {
-    /// Stable id from `wwdev_core::diagnose::CAUSE_IDS`, e.g. `fragment_in_url`.
-    pub id: String,
-    /// `exact` (reproduces the signature), `likely` or `hint`.
-    pub confidence: String,
-    pub title: String,
-    pub title_zh: String,
-    pub detail: String,
-    pub detail_zh: String,
-    pub fix: String,
-    pub fix_zh: String,
-}
-
-impl From<&wwdev_core::diagnose::Cause> for DiagnosedCause {
-    fn from(c: &wwdev_core::diagnose::Cause) -> Self {
-        let confidence = serde_json::to_value(c.confidence)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        DiagnosedCause {
-            id: c.id.to_owned(),
-            confidence,
-            title: c.title_en.to_owned(),
-            title_zh: c.title_zh.to_owned(),
-            detail: c.detail_en.clone(),
-            detail_zh: c.detail_zh.clone(),
-            fix: c.fix_en.to_owned(),
-            fix_zh: c.fix_zh.to_owned(),
-        }
+/// The seed as the decision's corp facts: every app, with its trusted domains.
+pub fn corp_facts(seed: &Seed) -> CorpFacts {
+    CorpFacts {
+        corpid: seed.corpid.clone(),
+        apps: seed
+            .apps
+            .iter()
+            .map(|a| AppFacts { agentid: a.agentid, name: a.name.clone(), trusted_domains: Some(a.trusted_domains.clone()) })
+            .collect(),
+        apps_complete: true,
     }
 }
 
-fn outcome(
-    kind: &str,
-    url: &str,
-    errcode: Option<i64>,
-    client_msg: &str,
-    reason: impl Into<String>,
-    reason_zh: impl Into<String>,
-) -> VerifyOutcome {
-    VerifyOutcome {
-        valid: false,
-        errcode,
-        err_msg: format!("{kind}:{client_msg}"),
-        reason: reason.into(),
-        reason_zh: reason_zh.into(),
-        verified_url: url.into(),
-        causes: Vec::new(),
-    }
-}
-
-/// `host` or `host:port` (port only when not the scheme's default), as trusted domains are written.
-pub fn host_port(u: &url::Url) -> Option<String> {
-    let host = u.host_str()?;
-    Some(match u.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_owned(),
-    })
+/// The issued tickets as the decision's known tickets at time `now`. The newest
+/// still-valid ticket per kind (and app, for agent tickets) is current.
+pub fn known_tickets(tickets: &[TicketInfo], now: i64) -> Vec<KnownTicket> {
+    let owner = |t: &TicketInfo| match t.kind {
+        TicketKind::Corp => None,
+        TicketKind::Agent => Some(t.agentid),
+    };
+    tickets
+        .iter()
+        .map(|t| KnownTicket {
+            kind: match t.kind {
+                TicketKind::Corp => wwdev_core::diagnose::TicketKind::Corp,
+                TicketKind::Agent => wwdev_core::diagnose::TicketKind::Agent,
+            },
+            agentid: t.agentid,
+            value: Secret::new(t.ticket.clone()),
+            fetched_at: t.issued_at,
+            expires_at: t.expires_at,
+            valid: t.is_valid(now),
+            is_current: t.is_valid(now)
+                && !tickets.iter().any(|o| o.kind == t.kind && owner(o) == owner(t) && o.is_valid(now) && o.issued_at > t.issued_at),
+        })
+        .collect()
 }
 
 /// Decide a registration against the tickets issued so far at time `now`: the client's
 /// verdict, and for a refused signature the diagnosis engine's causes and reason text.
 pub fn decide(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64) -> VerifyOutcome {
-    let mut out = decide_client(input, seed, tickets, now);
-    // Only signature refusals are the engine's business; a bad domain, agentid or
-    // kind is decided before the client ever hashes anything.
-    if out.valid || !matches!(out.errcode, Some(40093) | Some(42012)) {
-        return out;
-    }
-    let d = wwdev_core::diagnose::diagnose(&diagnose_input(input, seed, tickets, now));
-    out.causes = d.causes.iter().map(DiagnosedCause::from).collect();
-    // The engine's `unknown` alone says less than the sandbox's own reason (e.g. "no
-    // ticket issued yet"), so that reason is kept then.
-    if let Some(top) = d.causes.first().filter(|c| c.id != "unknown") {
-        out.reason = format!("{} {}", top.detail_en, top.fix_en);
-        out.reason_zh = format!("{}{}", top.detail_zh, top.fix_zh);
-    }
-    out
+    wwdev_core::jssdk::decide(input, &corp_facts(seed), &known_tickets(tickets, now), now).outcome
 }
 
-/// The sandbox's ticket history as the engine's candidates. Agent tickets belong to
-/// their app ("profile" `app <agentid>`); the corp ticket to whichever app registers.
-fn diagnose_input(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64) -> wwdev_core::diagnose::DiagnoseInput {
-    use wwdev_core::diagnose::{DiagnoseInput, Kind, Pasted, TicketCandidate, TicketKind as K};
-    use wwdev_core::secret::Secret;
-    let kind = if input.kind == "agentConfig" { Kind::AgentConfig } else { Kind::Config };
-    let agentid = match &input.agentid {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    };
-    let active = match agentid {
-        Some(a) => format!("app {a}"),
-        None => format!("corp {}", seed.corpid),
-    };
-    let profile_of = |t: &TicketInfo| match t.kind {
-        TicketKind::Corp => active.clone(),
-        TicketKind::Agent => format!("app {}", t.agentid),
-    };
-    // The newest still-valid ticket per (kind, profile) is current; everything else is history.
-    let is_current = |t: &TicketInfo| {
-        t.is_valid(now)
-            && !tickets.iter().any(|o| {
-                o.kind == t.kind && profile_of(o) == profile_of(t) && o.is_valid(now) && o.issued_at > t.issued_at
-            })
-    };
-    let mut cands: Vec<TicketCandidate> = tickets
-        .iter()
-        .map(|t| TicketCandidate {
-            kind: match t.kind {
-                TicketKind::Corp => K::Corp,
-                TicketKind::Agent => K::Agent,
-            },
-            value: Secret::new(t.ticket.clone()),
-            fetched_at: t.issued_at,
-            // The revocation time is not kept; "expired now" is the closest truth.
-            expires_at: if t.revoked { t.expires_at.min(now) } else { t.expires_at },
-            profile: profile_of(t),
-            is_current: is_current(t),
-        })
-        .collect();
-    cands.sort_by_key(|c| std::cmp::Reverse(c.fetched_at));
-    let ts = match &input.timestamp {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        other => other.to_string(),
-    };
-    DiagnoseInput {
-        pasted: Pasted {
-            signature: Some(input.signature.clone()),
-            nonce_str: Some(input.nonce_str.clone()),
-            timestamp: Some(ts),
-            kind_hint: Some(kind),
-            ..Default::default()
-        },
-        page_url: input.url.clone(),
-        kind,
-        tickets: cands,
-        active_profile: active,
-        now,
-        ..Default::default()
-    }
-}
-
-/// The client's verdict alone, with the sandbox's short reason text.
+/// The client's verdict alone, with its short reason text.
 pub fn decide_client(input: &VerifyInput, seed: &Seed, tickets: &[TicketInfo], now: i64) -> VerifyOutcome {
-    let kind = input.kind.as_str();
-    let (signed_url, fragment) = strip_fragment(&input.url);
-    let signed_url = signed_url.to_owned();
-    let is_agent = match kind {
-        "config" => false,
-        "agentConfig" => true,
-        other => {
-            return outcome(
-                other,
-                &signed_url,
-                Some(40058),
-                "invalid parameter",
-                format!("kind must be \"config\" or \"agentConfig\", got {other:?}"),
-                format!("kind 只能是 config 或 agentConfig，收到 {other:?}"),
-            );
-        }
-    };
-
-    // agentid: required by agentConfig, must name an app of this corp.
-    let agentid = match &input.agentid {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_i64().or(Some(-1)),
-        Some(Value::String(s)) if s.is_empty() => None,
-        Some(Value::String(s)) => Some(s.trim().parse::<i64>().unwrap_or(-1)),
-        Some(_) => Some(-1),
-    };
-    if is_agent && agentid.is_none() {
-        return outcome(
-            kind,
-            &signed_url,
-            Some(41011),
-            "missing agentid",
-            "agentConfig needs the agentid of the app whose ticket signed the page",
-            "agentConfig 必须传入签名所用应用的 agentid",
-        );
-    }
-    let app = match agentid {
-        Some(a) => match seed.app(a) {
-            Some(app) => Some(app),
-            None => {
-                return outcome(
-                    kind,
-                    &signed_url,
-                    Some(40056),
-                    "invalid agentid",
-                    format!("agentid {:?} is not an app of corp {}", input.agentid, seed.corpid),
-                    format!("agentid {:?} 不是企业 {} 的应用", input.agentid, seed.corpid),
-                );
-            }
-        },
-        None => None,
-    };
-
-    // The client checks the page URL, then its domain.
-    let parsed = match url::Url::parse(&signed_url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => u,
-        _ => {
-            return outcome(
-                kind,
-                &signed_url,
-                Some(40094),
-                "invalid url",
-                format!("{signed_url:?} is not a full http(s) URL; sign the whole page URL including scheme"),
-                format!("{signed_url:?} 不是完整的 http(s) 地址，请对包含协议的完整页面地址签名"),
-            );
-        }
-    };
-    let domain = host_port(&parsed).unwrap_or_default();
-    let trusted = match app {
-        Some(app) => app.trusted_domains.iter().any(|d| d.eq_ignore_ascii_case(&domain)),
-        None => seed
-            .apps
-            .iter()
-            .any(|a| a.trusted_domains.iter().any(|d| d.eq_ignore_ascii_case(&domain))),
-    };
-    if !trusted {
-        let scope = match app {
-            Some(a) => format!("app {} ({})", a.agentid, a.name),
-            None => "any app of the corp".into(),
-        };
-        return outcome(
-            kind,
-            &signed_url,
-            None,
-            "invalid url domain",
-            format!("page domain {domain} is not a trusted domain of {scope}; add it in the admin console (with its port if not 80/443)"),
-            format!("页面域名 {domain} 不是应用可信域名，请在管理后台添加（非默认端口需带端口）"),
-        );
-    }
-
-    let ts = match &input.timestamp {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        other => other.to_string(),
-    };
-    let fail = |code: i64, msg: &str, reason: String, zh: String| {
-        outcome(kind, &signed_url, Some(code), msg, reason, zh)
-    };
-    if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
-        return fail(
-            40093,
-            "invalid signature",
-            format!("timestamp {ts:?} is not an integer number of seconds"),
-            format!("timestamp {ts:?} 不是以秒为单位的整数"),
-        );
-    }
-
-    let wanted_kind = if is_agent { TicketKind::Agent } else { TicketKind::Corp };
-    let right_ticket = |t: &TicketInfo| {
-        t.kind == wanted_kind && (!is_agent || Some(t.agentid) == agentid)
-    };
-    let sig = input.signature.as_str();
-    // Raw string1, no fragment stripping: the fragment case below must hash the URL as given.
-    let signs_with = |t: &TicketInfo, url: &str| sha1_hex(&string1(&t.ticket, &input.nonce_str, &ts, url));
-
-    // Accepted: a currently valid ticket of the right kind (and app) signs exactly this.
-    if tickets
-        .iter()
-        .any(|t| right_ticket(t) && t.is_valid(now) && signs_with(t, &signed_url) == sig)
-    {
-        return VerifyOutcome {
-            valid: true,
-            errcode: None,
-            err_msg: format!("{kind}:ok"),
-            reason: "signature matches a valid ticket".into(),
-            reason_zh: "签名正确".into(),
-            verified_url: signed_url,
-            causes: Vec::new(),
-        };
-    }
-
-    // Rejected: find the likeliest reason.
-    for t in tickets {
-        if signs_with(t, &signed_url) != sig {
-            continue;
-        }
-        if right_ticket(t) {
-            let what = if t.revoked { "was invalidated or replaced" } else { "has expired" };
-            return fail(
-                40093,
-                "invalid signature",
-                format!("signed with a stale ticket (issued at {}, it {what}); fetch the current ticket and sign again", t.issued_at),
-                format!("签名使用了已失效的 ticket（{} 签发），请获取最新 ticket 重新签名", t.issued_at),
-            );
-        }
-        return match (is_agent, t.kind) {
-            (true, TicketKind::Corp) => fail(
-                42012,
-                "fail, jsapi ticket not available",
-                "agentConfig was signed with the corp jsapi_ticket; sign it with the app's ticket from ticket/get?type=agent_config".into(),
-                "agentConfig 使用了企业 jsapi_ticket 签名，应使用应用的 ticket（ticket/get?type=agent_config）".into(),
-            ),
-            (true, TicketKind::Agent) => fail(
-                42012,
-                "fail, jsapi ticket not available",
-                format!("agentConfig for agentid {} was signed with the ticket of app {}; use the token of the same app to fetch the ticket", agentid.unwrap_or_default(), t.agentid),
-                format!("agentConfig（agentid {}）使用了应用 {} 的 ticket 签名，请用同一应用的 token 获取 ticket", agentid.unwrap_or_default(), t.agentid),
-            ),
-            (false, _) => fail(
-                40093,
-                "invalid signature",
-                format!("wx.config was signed with the agent ticket of app {}; use the corp ticket from get_jsapi_ticket", t.agentid),
-                format!("wx.config 使用了应用 {} 的 agent ticket 签名，应使用 get_jsapi_ticket 获取的企业 ticket", t.agentid),
-            ),
-        };
-    }
-    if fragment.is_some() && tickets.iter().any(|t| signs_with(t, &input.url) == sig) {
-        return fail(
-            40093,
-            "invalid signature",
-            "the URL was signed with its #fragment; the client verifies the URL without # and what follows".into(),
-            "签名的 URL 带有 #片段，客户端校验时会去掉 # 及其后的部分".into(),
-        );
-    }
-    if tickets.iter().any(|t| signs_with(t, &signed_url) == sig.to_ascii_lowercase()) {
-        return fail(
-            40093,
-            "invalid signature",
-            "the signature must be lowercase hex".into(),
-            "签名必须是小写十六进制".into(),
-        );
-    }
-    if !tickets.iter().any(|t| right_ticket(t) && t.is_valid(now)) {
-        let (code, msg) = if is_agent {
-            (42012, "fail, jsapi ticket not available")
-        } else {
-            (40093, "invalid signature")
-        };
-        let which = if is_agent { "agent ticket of this app" } else { "corp jsapi_ticket" };
-        return fail(
-            code,
-            msg,
-            format!("no valid {which} has been issued by this sandbox; fetch one and sign with it"),
-            "沙箱尚未签发有效的 ticket，请先获取 ticket 再签名".into(),
-        );
-    }
-    let ms = if ts.len() >= 13 { " (the timestamp looks like milliseconds; use seconds)" } else { "" };
-    fail(
-        40093,
-        "invalid signature",
-        format!("signature does not match sha1(jsapi_ticket=…&noncestr={}&timestamp={ts}&url={signed_url}) for any issued ticket{ms}; check the URL (exactly the page URL without #), nonceStr and timestamp", input.nonce_str),
-        format!("签名与任何已签发 ticket 计算出的结果都不一致{}；请检查 URL（完整页面地址，不含 #）、nonceStr 和 timestamp", if ms.is_empty() { "" } else { "（timestamp 像是毫秒，应使用秒）" }),
-    )
+    wwdev_core::jssdk::decide_client(input, &corp_facts(seed), &known_tickets(tickets, now), now)
 }
+
+/// What the live page bridge's simulated client answers for chat-toolbar APIs, from
+/// the seed: the first external contact, and a fixed sandbox group chat id.
+pub fn sim_data(seed: &Seed) -> wwdev_core::jssdk::SimData {
+    wwdev_core::jssdk::SimData {
+        external_userid: seed.external_contacts.first().map(|c| c.external_userid.clone()),
+        chat_id: Some(SANDBOX_CHAT_ID.to_owned()),
+    }
+}
+
+/// The group chat `getCurExternalChat` answers in the sandbox (not a seeded chat: the
+/// sandbox has no group-chat API yet).
+pub const SANDBOX_CHAT_ID: &str = "wrSbxChat0Kq7Lm2Nx5Pz8Rv3Tw6Yb9Cd";
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+    use wwdev_core::signature::{sha1_hex, string1};
 
     fn ticket(kind: TicketKind, agentid: i64, t: &str) -> TicketInfo {
         TicketInfo { kind, agentid, ticket: t.into(), issued_at: 0, expires_at: 7200, revoked: false }
@@ -455,6 +134,7 @@ mod tests {
             nonce_str: "N".into(),
             signature: sig,
             agentid: agentid.map(|a| json!(a)),
+            ..Default::default()
         }
     }
 
@@ -493,6 +173,23 @@ mod tests {
         let mut i = input("config", "100", sig("CORP", "100"), None);
         i.url = "app.example.test/p".into();
         assert_eq!(decide(&i, &seed, &tickets, 10).errcode, Some(40094));
+    }
+
+    #[test]
+    fn corp_id_is_checked_when_given() {
+        let seed = Seed::default();
+        let tickets = [ticket(TicketKind::Corp, 1000002, "CORP")];
+        let mut i = input("config", "100", sig("CORP", "100"), None);
+        i.corpid = Some(seed.corpid.clone());
+        assert!(decide(&i, &seed, &tickets, 10).valid);
+        i.corpid = Some("wwffffffffffffffff".into());
+        let o = decide(&i, &seed, &tickets, 10);
+        assert_eq!((o.errcode, o.err_msg.as_str()), (Some(40013), "config:invalid corpId, e=40013"));
+        // The JSON field is `corpId`, as ww.register names it.
+        let v: VerifyInput = serde_json::from_value(json!({"kind": "agentConfig", "url": "https://app.example.test/p", "timestamp": 1,
+            "nonceStr": "N", "signature": "s", "agentid": 1000002, "corpId": "wwX"})).unwrap();
+        assert_eq!(v.corpid.as_deref(), Some("wwX"));
+        assert_eq!(decide(&v, &seed, &tickets, 10).errcode, Some(40013));
     }
 
     #[test]

@@ -87,7 +87,7 @@ async fn ticket_mistakes_keep_the_client_errcode() {
     // agentConfig with the corp ticket: the client says 42012, the engine says wrong kind.
     let v = verify(&sb, "agentConfig", Some(H5), PAGE, &corp, PAGE, &ts(), &ts()).await;
     assert_eq!(v["errcode"], 42012);
-    assert_eq!(v["err_msg"], "agentConfig:fail, jsapi ticket not available");
+    assert_eq!(v["err_msg"], "agentConfig:fail ticket no available, e=42012");
     assert_eq!(top(&v), "wrong_ticket_kind", "{v}");
     // agentConfig with another app's ticket.
     let v = verify(&sb, "agentConfig", Some(H5), PAGE, &crm_agent, PAGE, &ts(), &ts()).await;
