@@ -358,6 +358,8 @@ pub struct ErrcodeEntry {
     pub cause_en: String,
     pub fix_zh: String,
     pub fix_en: String,
+    /// Where the meaning comes from (a WeCom document or public thread; docs/FACTS.md).
+    pub source: String,
     pub doc_url: String,
 }
 

@@ -232,6 +232,7 @@ const en = {
     meaning: 'Meaning',
     cause: 'Cause',
     fix: 'Fix',
+    source: 'Source',
     none: 'No error code matches.',
     officialDoc: 'Official documentation',
     unknown: 'errcode {code} is not in the catalogue. Search the official documentation for it.',

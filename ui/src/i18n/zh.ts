@@ -233,6 +233,7 @@ const zh: Messages = {
     meaning: '含义',
     cause: '原因',
     fix: '解决办法',
+    source: '出处',
     none: '没有匹配的错误码。',
     officialDoc: '官方文档',
     unknown: '目录中没有 errcode {code}，请到官方文档中查找。',
