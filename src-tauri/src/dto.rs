@@ -68,6 +68,8 @@ pub struct AppInfo {
     /// BCP 47 tag of the OS locale, e.g. "zh-CN" (the UI's "system" language follows it).
     pub system_locale: String,
     pub log_recovered_message: Option<String>,
+    /// Set when the store file was damaged and moved aside at this start (see store_recovery).
+    pub store_recovered: Option<crate::store_recovery::StoreRecovered>,
 }
 
 /// A corp/app profile as stored (never with its secret).

@@ -11,6 +11,7 @@ pub mod kv;
 pub mod qr;
 pub mod secrets;
 pub mod state;
+pub mod store_recovery;
 pub mod wecom;
 
 include!("command_names.rs");
@@ -64,6 +65,8 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
+            // A damaged store file is moved aside first (the plugin would overwrite it).
+            store_recovery::recover_store(app.handle(), STORE_FILE);
             let store = app.store(STORE_FILE)?;
             let (secrets, keyring) = open_secret_store();
             let mut state = AppState::new(Arc::new(PluginStore(store)), secrets, keyring);

@@ -114,6 +114,7 @@ impl AppState {
             keyring: self.keyring.clone(),
             system_locale: self.system_locale.clone(),
             log_recovered_message: self.log_message.clone(),
+            store_recovered: crate::store_recovery::recovered(),
         }
     }
 
