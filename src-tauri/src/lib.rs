@@ -4,6 +4,7 @@
 
 pub mod kv;
 pub mod secrets;
+pub mod store_recovery;
 
 use std::sync::Arc;
 
@@ -89,6 +90,8 @@ fn system_locale() -> String {
 
 /// Builds the workbench for this app: store, keyring, request log, events.
 fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<dyn std::error::Error>> {
+    // A damaged store file is moved aside first (the plugin would overwrite it).
+    let store_recovered = store_recovery::recover_store(app.handle(), STORE_FILE);
     let store = app.store(STORE_FILE)?;
     let kv = Arc::new(PluginStore(store));
     let (secrets, keyring) = open_secret_store();
@@ -104,6 +107,7 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
         exit_when_ready,
         // The request log shared with the CLI; every WeCom call is recorded.
         log: wwdev_workbench::log_open(None, &settings),
+        store_recovered,
     }))
 }
 

@@ -85,6 +85,23 @@ pub struct AppInfo {
     /// The request log was recovered from a broken file, or could not be opened (shown once).
     pub log_recovered_message: Option<String>,
     pub log_recovered_message_zh: Option<String>,
+    /// Set when the store file was damaged and moved aside at this start.
+    pub store_recovered: Option<StoreRecovered>,
+}
+
+/// What the UI shows once after a damaged store file (profiles, settings, link history)
+/// was moved aside at startup. The UI words the sentence (zh/en); `reason` is the
+/// parser's detail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "StoreRecovered.ts")]
+pub struct StoreRecovered {
+    /// The store file that could not be read, e.g. `~/.local/share/dev.wwdev.app/wwdev.json`.
+    pub path: String,
+    /// Where the damaged file now is (`wwdev.json.corrupt-20261201T200000Z`), or null
+    /// when it could not be moved (then `move_error` says why).
+    pub moved_to: Option<String>,
+    pub move_error: Option<String>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
