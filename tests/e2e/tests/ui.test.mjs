@@ -53,6 +53,13 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await fill(b, 'identity-input', callback);
     await click(b, 'identity-submit');
     await waitText(b, 'identity-userid', new RegExp(`^${member.userid}$`));
+    // Each step's answer is shown under it (step names are the core's: auth/getuserinfo, user/get).
+    await tid(b, 'identity-userinfo').waitForDisplayed();
+    await tid(b, 'identity-user').waitForDisplayed();
+    assert.match(await (await tid(b, 'identity-user')).getText(), new RegExp(member.name));
+    // The summary is in the UI's language.
+    const zh = (await (await tid(b, 'app-root')).getAttribute('data-locale')) === 'zh';
+    assert.match(await (await tid(b, 'identity-summary')).getText(), new RegExp(zh ? `成员 ${member.userid}` : `Member ${member.userid}`));
     await screenshot(b, 'ui-identity-member');
   });
 
