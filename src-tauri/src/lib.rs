@@ -36,10 +36,9 @@ pub fn open_secret_store() -> (Arc<dyn SecretStore>, KeyringStatus) {
                 Arc::new(MemorySecretStore::default()),
                 KeyringStatus {
                     available: false,
-                    message: Some(format!(
-                        "{why} Secrets you enter are kept in memory for this session only and are never written to disk."
-                    )),
-                    message_zh: Some(format!("{why_zh} 你输入的 Secret 只在本次会话中保存在内存里，绝不会写入磁盘。")),
+                    // The UI adds that secrets then live in memory for this session only.
+                    message: Some(why),
+                    message_zh: Some(why_zh),
                 },
             )
         }
