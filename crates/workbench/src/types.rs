@@ -8,6 +8,7 @@ use ts_rs::TS;
 pub use wwdev_core::cache::TicketKind;
 pub use wwdev_core::client::DEFAULT_BASE_URL;
 pub use wwdev_core::error::{ErrorKind, UiError};
+pub use wwdev_core::oauth::{Problem, Severity as ProblemSeverity};
 pub use wwdev_core::profile::Profile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -266,23 +267,6 @@ pub struct SignReport {
 }
 
 // ---- links ----
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export_to = "ProblemSeverity.ts")]
-pub enum ProblemSeverity {
-    Error,
-    Warning,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export_to = "Problem.ts")]
-pub struct Problem {
-    pub id: String,
-    pub severity: ProblemSeverity,
-    pub message_zh: String,
-    pub message_en: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export_to = "BuiltLink.ts")]
