@@ -7,6 +7,7 @@ mod output;
 mod signer_cmd;
 
 use clap::{Args, Parser, Subcommand};
+
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -91,8 +92,25 @@ pub enum Command {
     SignServer(signer_cmd::SignServerArgs),
 }
 
+/// The command line definition, with every option that takes a value accepting one that
+/// starts with `-`: tickets, nonces and secrets are base64url and often do
+/// (`wwdev sign --ticket -T1YSGz1Cja…`). Applied to the whole tree so a new subcommand
+/// gets it too. Positionals are left alone so `--json` after one still reads as a flag.
+pub fn command() -> clap::Command {
+    fn hyphen_values(cmd: clap::Command) -> clap::Command {
+        cmd.mut_args(|a| {
+            if a.get_action().takes_values() && !a.is_positional() { a.allow_hyphen_values(true) } else { a }
+        })
+        .mut_subcommands(hyphen_values)
+    }
+    hyphen_values(<Cli as clap::CommandFactory>::command())
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

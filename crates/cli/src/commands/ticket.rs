@@ -10,8 +10,12 @@ use wwdev_core::cache::TicketKind;
 #[derive(Args, Debug)]
 pub struct TicketArgs {
     /// Short form: corp ID (instead of --corpid).
+    // Own ids: sharing the global options' ids (`corpid`, `secret`) would hide
+    // `--corpid` / `--secret` from this subcommand.
+    #[arg(id = "short_corpid", value_name = "CORPID")]
     pub corpid: Option<String>,
     /// Short form: app secret (instead of --secret). Visible in `ps`; prefer WWDEV_SECRET.
+    #[arg(id = "short_secret", value_name = "SECRET")]
     pub secret: Option<String>,
     /// Which ticket: corp (jsapi_ticket, for wx.config), agent (for wx.agentConfig) or both.
     #[arg(long, value_parser = ["corp", "agent", "both"], default_value = "both")]
