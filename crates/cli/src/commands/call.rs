@@ -1,6 +1,6 @@
 //! `wwdev call`: any /cgi-bin/ endpoint with the access_token injected.
 
-use super::{Ctx, Result, exit_printed};
+use super::{Ctx, Result, TEXT_MAX_BYTES, URL_MAX_BYTES, bounded, exit_printed};
 use clap::Args;
 use crate::output::print_json;
 use serde_json::json;
@@ -25,7 +25,9 @@ pub struct CallArgs {
 
 pub(crate) async fn run(ctx: Ctx, a: CallArgs) -> Result<()> {
     let mut query = Vec::new();
+    bounded("--body", a.body.as_deref().unwrap_or(""), TEXT_MAX_BYTES)?;
     for q in &a.query {
+        bounded("--query", q, URL_MAX_BYTES)?;
         let (k, v) = q
             .split_once('=')
             .ok_or_else(|| CoreError::invalid("query", format!("`{q}` is not key=value")))?;

@@ -1,6 +1,6 @@
 //! `wwdev domain-check`: the WW_verify file and URLs under a trusted domain.
 
-use super::{Result, exit_printed, pick};
+use super::{Result, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, exit_printed, pick};
 use crate::Global;
 use crate::output::print_json;
 use clap::Args;
@@ -25,6 +25,10 @@ pub struct DomainCheckArgs {
 
 pub(crate) async fn run(g: &Global, a: DomainCheckArgs) -> Result<()> {
     use wwdev_core::domain::{DomainCheckRequest, Severity as S, check_domain};
+    bounded("domain", &a.domain, VALUE_MAX_BYTES)?;
+    for u in &a.urls {
+        bounded("--url", u, URL_MAX_BYTES)?;
+    }
     let req = DomainCheckRequest { domain: a.domain, verify_file_name: a.file, expected_content: a.expect, urls: a.urls };
     let report = check_domain(&req, Duration::from_secs(g.timeout.max(1))).await;
     if g.json {

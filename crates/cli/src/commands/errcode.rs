@@ -1,6 +1,6 @@
 //! `wwdev errcode`: explain an errcode or search the catalogue.
 
-use super::{Result, pick};
+use super::{Result, VALUE_MAX_BYTES, bounded, pick};
 use crate::Global;
 use crate::output::print_json;
 use clap::Args;
@@ -14,7 +14,7 @@ pub struct ErrcodeArgs {
 }
 
 pub(crate) fn run(g: &Global, a: ErrcodeArgs) -> Result<()> {
-    let q = a.query.trim();
+    let q = bounded("query", a.query.trim(), VALUE_MAX_BYTES)?;
     let entries: Vec<_> = match q.parse::<i64>() {
         Ok(code) => wwdev_core::errcode::lookup(code).into_iter().collect(),
         Err(_) => wwdev_core::errcode::search(q),

@@ -1,6 +1,6 @@
 //! `wwdev explain-url`: parse an OAuth or web-login link and list its problems.
 
-use super::{Result, exit_printed, pick, print_problems, trusted_from};
+use super::{Result, URL_MAX_BYTES, bounded, exit_printed, pick, print_problems, trusted_from};
 use crate::Global;
 use crate::output::print_json;
 use clap::Args;
@@ -17,7 +17,7 @@ pub struct ExplainUrlArgs {
 }
 
 pub(crate) fn run(g: &Global, a: ExplainUrlArgs) -> Result<()> {
-    let e = oauth::explain_url(&a.url, &trusted_from(g, &a.trusted_domains));
+    let e = oauth::explain_url(bounded("url", &a.url, URL_MAX_BYTES)?, &trusted_from(g, &a.trusted_domains));
     if g.json {
         print_json(&json!({ "ok": !e.has_errors(), "explanation": e }));
     } else {

@@ -21,7 +21,7 @@ pub mod weblogin_url;
 use crate::output::{print_json, terminal_qr};
 use crate::{Cli, Command, Global};
 use serde_json::json;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::sync::Arc;
 use std::time::Duration;
 use wwdev_core::cache::{CredentialKey, TokenCache};
@@ -32,6 +32,35 @@ use wwdev_core::oauth::{self, Scope, Severity};
 use wwdev_core::secret::Secret;
 
 pub(crate) type Result<T> = std::result::Result<T, CoreError>;
+
+// Limits on input the CLI parses, so a runaway pipe or a wrong file is refused with a
+// clear error instead of read without end (the README's command-line section lists them).
+/// A secret on standard input (a corp secret is 43 characters).
+pub(crate) const SECRET_MAX_BYTES: usize = 1024;
+/// Links, callback URLs, page URLs, redirect URIs.
+pub(crate) const URL_MAX_BYTES: usize = 16 * 1024;
+/// Tickets, nonces, timestamps, userids, states, domains, search words.
+pub(crate) const VALUE_MAX_BYTES: usize = 4096;
+/// `call --body` and the text pasted into `diagnose`.
+pub(crate) const TEXT_MAX_BYTES: usize = 1024 * 1024;
+
+/// `value` when it is at most `max` bytes; otherwise an error naming the input and the limit.
+pub(crate) fn bounded<'a>(what: &str, value: &'a str, max: usize) -> Result<&'a str> {
+    if value.len() <= max {
+        return Ok(value);
+    }
+    Err(too_long(what, value.len(), max))
+}
+
+pub(crate) fn too_long(what: &str, len: usize, max: usize) -> CoreError {
+    CoreError::invalid(
+        what,
+        pick(
+            &format!("{what} 有 {len} 字节，这里最多接受 {max} 字节：请确认只粘贴了该值本身（不是整个文件或页面）。"),
+            &format!("{what} is {len} bytes long; wwdev accepts at most {max} bytes here. Check that only the value was pasted, not a whole file or page."),
+        ),
+    )
+}
 
 /// Exit with the code of `err` when the result was already printed (as one JSON
 /// document that holds the error), so `--json` output stays a single document.
@@ -93,9 +122,14 @@ impl Ctx {
     /// The secret from --secret / WWDEV_SECRET / --secret-stdin.
     pub(crate) fn secret(&self) -> Result<Secret> {
         if self.g.secret_stdin {
+            // Only the first line, and at most the limit of it: the rest of stdin may be
+            // `diagnose`'s paste. `take` stops a newline-less stream from being read whole.
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            let s = line.trim();
+            std::io::stdin().lock().take(SECRET_MAX_BYTES as u64 + 2).read_line(&mut line)?;
+            if !line.ends_with('\n') && line.len() > SECRET_MAX_BYTES {
+                return Err(too_long("--secret-stdin", line.len(), SECRET_MAX_BYTES));
+            }
+            let s = bounded("--secret-stdin", line.trim(), SECRET_MAX_BYTES)?;
             if s.is_empty() {
                 return Err(CoreError::invalid("secret", "--secret-stdin was given but standard input was empty"));
             }

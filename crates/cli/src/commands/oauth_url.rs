@@ -1,6 +1,6 @@
 //! `wwdev oauth-url`: build an OAuth link.
 
-use super::{Result, parse_scope, print_link, trusted_from};
+use super::{Result, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, parse_scope, print_link, trusted_from};
 use crate::Global;
 use clap::Args;
 use wwdev_core::oauth::{self, OAuthParams};
@@ -31,9 +31,9 @@ pub(crate) fn run(g: &Global, a: OauthUrlArgs) -> Result<()> {
     let params = OAuthParams {
         corpid: g.corpid.clone().unwrap_or_default(),
         agentid: g.agentid.clone(),
-        redirect_uri: a.redirect_uri,
+        redirect_uri: bounded("--redirect-uri", &a.redirect_uri, URL_MAX_BYTES)?.to_owned(),
         scope: parse_scope(&a.scope)?,
-        state: a.state,
+        state: bounded("--state", &a.state, VALUE_MAX_BYTES)?.to_owned(),
     };
     let link = oauth::build_oauth_url_at(&params, &trusted_from(g, &a.trusted_domains), a.oauth_host.as_deref())?;
     print_link(g, &link.url, &link.problems, a.qr)

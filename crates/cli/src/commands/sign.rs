@@ -1,6 +1,6 @@
 //! `wwdev sign`: a JS-SDK signature (string1 and SHA-1) for a page URL.
 
-use super::{Ctx, Result};
+use super::{Ctx, Result, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded};
 use crate::output::print_json;
 use clap::Args;
 use serde_json::json;
@@ -29,7 +29,10 @@ pub struct SignArgs {
 }
 
 pub(crate) async fn run(ctx: Ctx, a: SignArgs) -> Result<()> {
-    let url = a.url.trim();
+    let url = bounded("--url", a.url.trim(), URL_MAX_BYTES)?;
+    for (what, v) in [("--ticket", &a.ticket), ("--nonce-str", &a.nonce_str), ("--timestamp", &a.timestamp)] {
+        bounded(what, v.as_deref().unwrap_or(""), VALUE_MAX_BYTES)?;
+    }
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(CoreError::invalid(
             "url",

@@ -1,6 +1,6 @@
 //! `wwdev user`: member details (user/get).
 
-use super::{Ctx, Result};
+use super::{Ctx, Result, VALUE_MAX_BYTES, bounded};
 use crate::output::print_json;
 use clap::Args;
 use serde_json::json;
@@ -13,7 +13,7 @@ pub struct UserArgs {
 pub(crate) async fn run(ctx: Ctx, a: UserArgs) -> Result<()> {
     let secret = ctx.secret()?;
     let token = ctx.token(&secret, false).await?;
-    let u = ctx.client.user_get(&token.value, a.userid.trim()).await?;
+    let u = ctx.client.user_get(&token.value, bounded("userid", a.userid.trim(), VALUE_MAX_BYTES)?).await?;
     if ctx.g.json {
         print_json(&json!({ "ok": true, "user": u }));
     } else {

@@ -1,6 +1,6 @@
 //! `wwdev userinfo`: who is behind an OAuth code.
 
-use super::{Ctx, Result};
+use super::{Ctx, Result, URL_MAX_BYTES, bounded};
 use crate::output::print_json;
 use clap::Args;
 use serde_json::json;
@@ -12,9 +12,10 @@ pub struct UserinfoArgs {
 }
 
 pub(crate) async fn run(ctx: Ctx, a: UserinfoArgs) -> Result<()> {
+    let code_or_url = bounded("code", &a.code_or_url, URL_MAX_BYTES)?;
     let secret = ctx.secret()?;
     let key = ctx.key()?;
-    let r = wwdev_core::flows::identity_lookup(&ctx.client, &ctx.cache, &key, &secret, &a.code_or_url).await;
+    let r = wwdev_core::flows::identity_lookup(&ctx.client, &ctx.cache, &key, &secret, code_or_url).await;
     let failed = r.first_error().cloned();
     if ctx.g.json {
         // The code is single-use but still a credential: print it masked.

@@ -1,6 +1,6 @@
 //! `wwdev weblogin-url`: build a web-login (扫码登录) link.
 
-use super::{Result, print_link, trusted_from};
+use super::{Result, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, print_link, trusted_from};
 use crate::Global;
 use clap::Args;
 use wwdev_core::oauth::{self, WebLoginParams};
@@ -30,8 +30,8 @@ pub(crate) fn run(g: &Global, a: WebloginUrlArgs) -> Result<()> {
     let params = WebLoginParams {
         corpid: g.corpid.clone().unwrap_or_default(),
         agentid: g.agentid.clone().unwrap_or_default(),
-        redirect_uri: a.redirect_uri,
-        state: a.state,
+        redirect_uri: bounded("--redirect-uri", &a.redirect_uri, URL_MAX_BYTES)?.to_owned(),
+        state: bounded("--state", &a.state, VALUE_MAX_BYTES)?.to_owned(),
         lang: a.lang,
         legacy: a.legacy,
     };
