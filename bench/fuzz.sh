@@ -2,6 +2,7 @@
 # Run every cargo-fuzz target in fuzz/ (or the TARGETs named) for SECONDS each
 # (default 60) and print, per target, the executions, executions per second, seconds
 # and crashes. Usage: bench/fuzz.sh [SECONDS] [TARGET...]
+# FUZZ_RUNS=N stops a target after N executions instead (SECONDS stays the upper bound).
 #
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked`).
 # Not part of scripts/test.sh: it is a time-boxed run, like the benchmarks.
@@ -28,7 +29,7 @@ for t in "${targets[@]}"; do
   log="$scratch/$t.log"
   start=$(date +%s)
   cargo +nightly fuzz run "${FLAGS[@]}" "$t" "$scratch/$t" "corpus/$t" -- \
-    -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 >"$log" 2>&1
+    -max_total_time="$SECONDS_PER_TARGET" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -print_final_stats=1 >"$log" 2>&1
   rc=$?
   took=$(( $(date +%s) - start ))
   after=$(find "artifacts/$t" -type f | wc -l)

@@ -49,15 +49,15 @@ pub(crate) fn bounded<'a>(what: &str, value: &'a str, max: usize) -> Result<&'a 
     if value.len() <= max {
         return Ok(value);
     }
-    Err(too_long(what, value.len(), max))
+    Err(too_long(what, max))
 }
 
-pub(crate) fn too_long(what: &str, len: usize, max: usize) -> CoreError {
+pub(crate) fn too_long(what: &str, max: usize) -> CoreError {
     CoreError::invalid(
         what,
         pick(
-            &format!("{what} 有 {len} 字节，这里最多接受 {max} 字节：请确认只粘贴了该值本身（不是整个文件或页面）。"),
-            &format!("{what} is {len} bytes long; wwdev accepts at most {max} bytes here. Check that only the value was pasted, not a whole file or page."),
+            &format!("{what} 超过 {max} 字节，这里最多接受 {max} 字节：请确认只粘贴了该值本身（不是整个文件或页面）。"),
+            &format!("{what} is longer than {max} bytes; wwdev accepts at most {max} bytes here. Check that only the value was pasted, not a whole file or page."),
         ),
     )
 }
@@ -127,7 +127,7 @@ impl Ctx {
             let mut line = String::new();
             std::io::stdin().lock().take(SECRET_MAX_BYTES as u64 + 2).read_line(&mut line)?;
             if !line.ends_with('\n') && line.len() > SECRET_MAX_BYTES {
-                return Err(too_long("--secret-stdin", line.len(), SECRET_MAX_BYTES));
+                return Err(too_long("--secret-stdin", SECRET_MAX_BYTES));
             }
             let s = bounded("--secret-stdin", line.trim(), SECRET_MAX_BYTES)?;
             if s.is_empty() {
