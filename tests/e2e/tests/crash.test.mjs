@@ -163,7 +163,8 @@ describe('crash and damage', { skip: !HAS_UI && 'ui/ not built' }, () => {
 
   test('a damaged store file is moved aside with a message in both languages; the app works and the notice is shown once', async () => {
     const home = makeHome('bad-store');
-    const storeFile = path.join(home.data, APP_DIR, 'wwdev.json');
+    // A function: a retried launch moves the test to a fresh copy of the home.
+    const storeFile = () => path.join(home.data, APP_DIR, 'wwdev.json');
     let app = await launchApp(home);
     try {
       await ready(app);
@@ -175,11 +176,11 @@ describe('crash and damage', { skip: !HAS_UI && 'ui/ not built' }, () => {
     } finally {
       await app.close();
     }
-    const good = fs.readFileSync(storeFile);
+    const good = fs.readFileSync(storeFile());
     assert.ok(good.includes('Before damage'), 'the profile was not saved to the store file');
     // A write cut short (the plugin writes in place, not atomically).
     const damaged = good.subarray(0, Math.floor(good.length / 2));
-    fs.writeFileSync(storeFile, damaged);
+    fs.writeFileSync(storeFile(), damaged);
 
     app = await launchApp(home);
     try {
@@ -188,7 +189,8 @@ describe('crash and damage', { skip: !HAS_UI && 'ui/ not built' }, () => {
       await setLocale(b, 'zh');
       const banner = await tid(b, 'store-recovered');
       await banner.waitForDisplayed({ timeout: 10000 });
-      const dir = path.dirname(storeFile);
+      // Computed after the launch: a retried launch runs on a fresh copy of the home.
+      const dir = path.join(home.data, APP_DIR);
       const moved = fs.readdirSync(dir).filter((f) => /^wwdev\.json\.corrupt-\d{8}T\d{6}Z/.test(f));
       assert.equal(moved.length, 1, fs.readdirSync(dir).join(', '));
       assert.deepEqual(fs.readFileSync(path.join(dir, moved[0])), damaged, 'the moved file is not the damaged one');
@@ -207,7 +209,7 @@ describe('crash and damage', { skip: !HAS_UI && 'ui/ not built' }, () => {
       const { profiles } = await invoke(b, 'profiles_list');
       assert.ok(profiles.some((p) => p.is_sandbox), 'no Sandbox profile after recovery');
       assert.ok(!profiles.some((p) => p.name === 'Before damage'));
-      JSON.parse(fs.readFileSync(storeFile, 'utf8'));
+      JSON.parse(fs.readFileSync(path.join(home.data, APP_DIR, 'wwdev.json'), 'utf8'));
     } finally {
       await app.close();
     }
@@ -217,7 +219,7 @@ describe('crash and damage', { skip: !HAS_UI && 'ui/ not built' }, () => {
       await ready(app);
       await tid(app.browser, 'nav').waitForDisplayed();
       assert.equal(await (await tid(app.browser, 'store-recovered')).isExisting(), false, 'the notice came back on a sound store');
-      assert.equal(fs.readdirSync(path.dirname(storeFile)).filter((f) => f.includes('.corrupt-')).length, 1);
+      assert.equal(fs.readdirSync(path.join(home.data, APP_DIR)).filter((f) => f.includes('.corrupt-')).length, 1);
     } finally {
       await app.close();
     }

@@ -24,16 +24,19 @@ const TITLES = {
 
 /**
  * Each fault kind: the sandbox fault, the UiError kind the app must show, and what its
- * message must say (from the sandbox's actual answer, so a generic "failed" fails).
+ * message must say in each language (from the sandbox's actual answer, so a generic
+ * "failed" fails).
  * `option` is the kind's position in the Sandbox screen's select.
  */
 const KINDS = [
-  { kind: 'latency', option: 1, fault: { latency_ms: LATENCY_MS }, ui: 'timeout', message: new RegExp(`within ${TIMEOUT_SECS * 1000} ms`) },
-  { kind: 'http_status', option: 2, fault: { status: 503 }, ui: 'http', message: /HTTP 503 .*503 Service Unavailable/ },
-  { kind: 'html_error', option: 3, fault: {}, ui: 'decode', message: /not JSON.*系统繁忙/s },
-  { kind: 'malformed_json', option: 4, fault: {}, ui: 'decode', message: /not JSON \(EOF while parsing/ },
-  { kind: 'drop_connection', option: 5, fault: {}, ui: 'network', message: /network error calling/ },
-  { kind: 'errcode', option: 0, fault: { errcode: 60020 }, ui: 'wecom', message: /errcode 60020/, errcode: 60020 },
+  { kind: 'latency', option: 1, fault: { latency_ms: LATENCY_MS }, ui: 'timeout',
+    message: { en: new RegExp(`within ${TIMEOUT_SECS * 1000} ms`), zh: new RegExp(`在 ${TIMEOUT_SECS * 1000} 毫秒内没有应答`) } },
+  { kind: 'http_status', option: 2, fault: { status: 503 }, ui: 'http',
+    message: { en: /HTTP 503 .*503 Service Unavailable/, zh: /返回 HTTP 503.*503 Service Unavailable/ } },
+  { kind: 'html_error', option: 3, fault: {}, ui: 'decode', message: { en: /not JSON.*系统繁忙/s, zh: /无法解析.*的应答.*系统繁忙/s } },
+  { kind: 'malformed_json', option: 4, fault: {}, ui: 'decode', message: { en: /not JSON \(EOF while parsing/, zh: /无法解析.*EOF while parsing/ } },
+  { kind: 'drop_connection', option: 5, fault: {}, ui: 'network', message: { en: /network error calling/, zh: /时网络出错/ } },
+  { kind: 'errcode', option: 0, fault: { errcode: 60020 }, ui: 'wecom', message: { en: /errcode 60020/, zh: /错误码 60020/ }, errcode: 60020 },
 ];
 
 /** Where each fault is set and where its error shows. */
@@ -187,7 +190,8 @@ describe('fault matrix', { skip: !HAS_UI && 'ui/ not built' }, () => {
         const locale = await (await tid(b, 'app-root')).getAttribute('data-locale');
         const title = await b.execute((id) => document.querySelector(`[data-testid="${id}"] .n-alert-body__title`)?.textContent?.trim(), target.alert);
         assert.equal(title, TITLES[locale][k.ui]);
-        assert.match(await textOf(b, `${target.alert}-message`), k.message);
+        // Messages are in the UI's language (UiError.message / message_zh).
+        assert.match(await textOf(b, `${target.alert}-message`), k.message[locale]);
         assert.ok((await textOf(b, `${target.alert}-hint`)).length > 20, 'no explanation of what to do');
         const link = await tid(b, `${target.alert}-errcode`);
         if (k.errcode) {
