@@ -1,5 +1,5 @@
 //! Profile import (a file the user picks): an export object or a bare array. What
-//! imports exports and imports again to the same profiles.
+//! imports (normalised, fresh ids) exports and imports again to the same profiles.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use wwdev_core::profile::{export_profiles, import_profiles};
