@@ -10,6 +10,7 @@ pub mod error;
 pub mod kv;
 pub mod qr;
 pub mod secrets;
+pub mod startup_trace;
 pub mod state;
 pub mod wecom;
 
@@ -58,19 +59,25 @@ fn system_locale() -> String {
 }
 
 pub fn run() {
+    startup_trace::begin();
     let exit_when_ready = std::env::args().any(|a| a == "--exit-when-ready");
     let builder = tauri::Builder::default()
+        .on_page_load(|_, p| startup_trace::step(&format!("page load {:?}", p.event())))
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
+            startup_trace::step("setup");
             let store = app.store(STORE_FILE)?;
+            startup_trace::step("store loaded");
             let (secrets, keyring) = open_secret_store();
+            startup_trace::step("keyring probed");
             let mut state = AppState::new(Arc::new(PluginStore(store)), secrets, keyring);
             state.exit_when_ready = exit_when_ready;
             state.system_locale = system_locale();
             // The request log shared with the CLI; every WeCom call below is recorded.
             commands::log::attach_log(&mut state, None);
+            startup_trace::step("request log opened");
             // The embedded sandbox: 127.0.0.1 on a free port, on Tauri's tokio runtime.
             match tauri::async_runtime::block_on(wwdev_sandbox::start(wwdev_sandbox::SandboxConfig::default())) {
                 Ok(handle) => {
@@ -80,6 +87,7 @@ pub fn run() {
                 }
                 Err(e) => eprintln!("wwdev: the embedded sandbox could not start: {e}"),
             }
+            startup_trace::step("sandbox started");
             app.manage(state);
             if exit_when_ready {
                 let handle = app.handle().clone();

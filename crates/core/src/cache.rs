@@ -140,7 +140,9 @@ struct Slot {
     history: Mutex<VecDeque<TicketRecord>>,
     fetch_times: Mutex<VecDeque<i64>>,
     /// Learnt: the upstream answers a fetch inside the validity window with the same
-    /// value (WeCom does, D/91039: "有效期内重复获取返回相同结果"). Once seen, new entries
+    /// value (WeCom's D/91039 said so for access_token in its 2020 version,
+    /// work.weixin.qq.com/api/doc/90000/90135/91039: "有效期内重复获取返回相同结果"; the
+    /// current page no longer has that sentence, so it is learnt, not assumed). Once seen, new entries
     /// of this slot skip the refresh-ahead attempt, which could only get the same value
     /// back: one upstream call per window instead of two. Cleared when an early fetch
     /// brings a new value (an upstream that re-issues early keeps its refresh-ahead).

@@ -14,6 +14,7 @@ pub async fn app_info(state: State<'_, AppState>) -> UiResult<AppInfo> {
 #[tauri::command]
 pub async fn app_ready<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> UiResult<()> {
     if state.mark_ready() {
+        crate::startup_trace::step("first screen (app_ready)");
         tracing::info!("first screen rendered");
         if state.exit_when_ready {
             app.exit(0);
