@@ -12,6 +12,7 @@ use tauri::{Emitter, Manager};
 use tauri_plugin_store::StoreExt;
 use wwdev_workbench::api::prelude::*;
 use wwdev_workbench::host::{EventSink, MemorySecretStore, SecretStore};
+use wwdev_workbench::startup_trace;
 use wwdev_workbench::{Host, Workbench};
 
 use crate::kv::PluginStore;
@@ -92,11 +93,15 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
     // A damaged store file is moved aside first (the plugin would overwrite it).
     let store_recovered = store_recovery::recover_store(app.handle(), STORE_FILE);
     let store = app.store(STORE_FILE)?;
+    startup_trace::step("store loaded");
     let kv = Arc::new(PluginStore(store));
     let (secrets, keyring) = open_secret_store();
+    startup_trace::step("keyring probed");
     let settings: Settings = wwdev_workbench::host::KvStore::get(kv.as_ref(), "settings")
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
+    let log = wwdev_workbench::log_open(None, &settings);
+    startup_trace::step("request log opened");
     Ok(Workbench::new(Host {
         kv,
         secrets,
@@ -105,23 +110,27 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
         system_locale: system_locale(),
         exit_when_ready,
         // The request log shared with the CLI; every WeCom call is recorded.
-        log: wwdev_workbench::log_open(None, &settings),
+        log,
         store_recovered,
     }))
 }
 
 pub fn run() {
+    startup_trace::begin();
     let exit_when_ready = std::env::args().any(|a| a == "--exit-when-ready");
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .on_page_load(|_, p| startup_trace::step(&format!("page load {:?}", p.event())))
         .setup(move |app| {
+            startup_trace::step("setup");
             let wb = workbench(app, exit_when_ready)?;
             // The embedded sandbox: 127.0.0.1 on a free port, on Tauri's tokio runtime.
             if let Err(e) = tauri::async_runtime::block_on(wb.start_sandbox()) {
                 eprintln!("wwdev: {}", e.message);
             }
+            startup_trace::step("sandbox started");
             app.manage(wb);
             if exit_when_ready {
                 let handle = app.handle().clone();

@@ -1,7 +1,9 @@
 //! Token and ticket cache keyed by (base URL, corpid, agentid).
 //!
 //! - refreshes `refresh_margin` seconds before expiry (default 300 s; for very short
-//!   lifetimes at most half the lifetime),
+//!   lifetimes at most half the lifetime) — until the upstream is seen answering such
+//!   an early fetch with the same value, as WeCom does: from then on that credential is
+//!   kept until it expires (the early call cannot get a new one),
 //! - single flight: concurrent callers for the same key and kind share one upstream call,
 //! - forgets the token when a call through the cache sees 40001/40014/42001,
 //! - keeps the last 50 tickets per (key, kind) with their validity windows, and counts
@@ -16,7 +18,7 @@ use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub const DEFAULT_REFRESH_MARGIN: i64 = 300;
@@ -138,6 +140,14 @@ struct Slot {
     generation: AtomicU64,
     history: Mutex<VecDeque<TicketRecord>>,
     fetch_times: Mutex<VecDeque<i64>>,
+    /// Learnt: the upstream answers a fetch inside the validity window with the same
+    /// value (WeCom's D/91039 said so for access_token in its 2020 version,
+    /// work.weixin.qq.com/api/doc/90000/90135/91039: "有效期内重复获取返回相同结果"; the
+    /// current page no longer has that sentence, so it is learnt, not assumed). Once seen, new entries
+    /// of this slot skip the refresh-ahead attempt, which could only get the same value
+    /// back: one upstream call per window instead of two. Cleared when an early fetch
+    /// brings a new value (an upstream that re-issues early keeps its refresh-ahead).
+    reissues_same: AtomicBool,
 }
 
 pub struct TokenCache {
@@ -236,13 +246,19 @@ impl TokenCache {
         }
         let (value, expires_in) = fetch().await?;
         let fetched_at = self.now();
-        let same_value = lock(&slot.entry).as_ref().is_some_and(|e| e.value == value);
+        let (same_value, early) = match lock(&slot.entry).as_ref() {
+            Some(e) => (e.value == value, e.expires_at > fetched_at),
+            None => (false, false),
+        };
+        if early {
+            slot.reissues_same.store(same_value, Ordering::SeqCst);
+        }
         let entry = Entry {
             value: value.clone(),
             fetched_at,
             expires_at: fetched_at + expires_in.max(0),
             secret_fp,
-            no_early_refresh: same_value,
+            no_early_refresh: same_value || slot.reissues_same.load(Ordering::SeqCst),
         };
         *lock(&slot.entry) = Some(entry.clone());
         slot.generation.fetch_add(1, Ordering::SeqCst);
@@ -612,5 +628,66 @@ mod tests {
         assert_eq!(s.agent_fetches_last_hour, 1);
         let json = serde_json::to_string(&s).unwrap();
         assert!(!json.contains("TOKEN-1") && !json.contains("AGENTTICKET-1"), "{json}");
+    }
+
+    /// A WeCom-like gettoken on the test's clock: one token per 7200 s window, answered
+    /// again with the remaining `expires_in` while it is valid (D/91039). Returns the
+    /// base URL and the call counter.
+    async fn wecom_like_upstream(clock: ManualClock) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        use crate::clock::Clock;
+        use axum::{Json, Router, routing::get};
+        let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let issued: Arc<Mutex<Option<(String, i64)>>> = Arc::default();
+        let counter = calls.clone();
+        let app = Router::new().route(
+            "/cgi-bin/gettoken",
+            get(move || {
+                let (clock, issued, counter) = (clock.clone(), issued.clone(), counter.clone());
+                async move {
+                    let n = counter.fetch_add(1, SeqCst) + 1;
+                    let now = Clock::now(&clock);
+                    let mut g = lock(&issued);
+                    if g.as_ref().is_none_or(|(_, exp)| *exp <= now) {
+                        *g = Some((format!("TOKEN-{n}"), now + 7200));
+                    }
+                    let (token, exp) = g.clone().unwrap();
+                    Json(serde_json::json!({"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": exp - now}))
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (format!("http://{addr}"), calls)
+    }
+
+    /// Walking the clock in 10 s steps through three windows, as wall time would: the
+    /// first window's refresh-ahead attempt gets the same token back, so the cache stops
+    /// trying early — every later window costs exactly one call, and no expired token is
+    /// ever handed out.
+    #[tokio::test]
+    async fn refresh_ahead_stops_once_upstream_reissues_the_same_token() {
+        use crate::clock::Clock;
+        let clock = ManualClock::new(1_700_000_000);
+        let (base, calls) = wecom_like_upstream(clock.clone()).await;
+        let cache = TokenCache::new(Arc::new(clock.clone()));
+        let (key, secret) = (CredentialKey::new(&base, CORPID, "1000002"), Secret::new(SECRET));
+        let client = testsrv::client(&base, None);
+        let start = clock.now();
+        let mut calls_at_window_end = Vec::new();
+        let mut tokens = std::collections::BTreeSet::new();
+        for window in 1..=3 {
+            while clock.now() < start + window * 7200 {
+                let t = cache.access_token(&client, &key, &secret, false).await.unwrap();
+                assert!(t.expires_at > clock.now(), "handed out an expired token at {}", clock.now() - start);
+                tokens.insert(t.value.expose().to_owned());
+                clock.advance(10);
+            }
+            calls_at_window_end.push(calls.load(SeqCst));
+        }
+        // Window 1: the first fetch and one early attempt (same token back).
+        // Windows 2 and 3: one fetch each, at expiry. Before the fix: 2, 4, 6.
+        assert_eq!(calls_at_window_end, vec![2, 3, 4]);
+        assert_eq!(tokens.len(), 3, "{tokens:?}");
     }
 }

@@ -19,6 +19,7 @@ pub mod qr;
 pub mod resolve;
 pub mod secrets;
 pub mod signer;
+pub mod startup_trace;
 pub mod state;
 pub mod types;
 pub mod types_diag;
@@ -82,6 +83,7 @@ impl Workbench {
     pub fn first_screen_shown(&self) {
         if self.mark_ready() {
             tracing::info!("first screen rendered");
+            startup_trace::step("first screen (app_ready)");
             if self.exit_when_ready {
                 self.events.exit(0);
             }

@@ -1,5 +1,6 @@
 //! A bare Tauri window: shows one static page and exits 0 once it has loaded.
 //! The baseline wwdev's `--exit-when-ready` startup is compared against.
+use tauri::Manager;
 use tauri::webview::PageLoadEvent;
 
 fn main() {
