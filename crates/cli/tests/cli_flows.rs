@@ -20,6 +20,29 @@ fn sandbox_json_line_has_the_contract_fields() {
     assert!(members.iter().all(|m| m["userid"].is_string() && m["name"].is_string()));
 }
 
+/// A raw GET with a chosen Host header (reqwest always sends the URL's host).
+fn get_with_host(base: &str, path: &str, host: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn sandbox_answers_only_loopback_hosts_unless_allowed() {
+    let sb = Sandbox::start_with(&["--allow-host", "dev.box"]);
+    let port = sb.base().rsplit(':').next().unwrap().to_owned();
+    let ok = get_with_host(sb.base(), "/sandbox/admin/clock", &format!("localhost:{port}"));
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    let allowed = get_with_host(sb.base(), "/sandbox/admin/clock", &format!("dev.box:{port}"));
+    assert!(allowed.starts_with("HTTP/1.1 200"), "{allowed}");
+    let refused = get_with_host(sb.base(), "/sandbox/admin/clock", &format!("evil.example:{port}"));
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(refused.contains("--allow-host"), "the refusal says the way out: {refused}");
+}
+
 #[test]
 fn sign_contract_matches_the_official_vector() {
     let (code, v) = json_out(Command::new(env!("CARGO_BIN_EXE_wwdev")).args([
@@ -179,4 +202,21 @@ fn calls_land_in_the_request_log_without_secrets() {
     for s in [secret.as_str(), token.as_str(), ticket.as_str()] {
         assert!(!hay.contains(s), "a secret leaked into the log");
     }
+}
+
+#[test]
+fn errors_are_chinese_under_a_chinese_locale_and_json_carries_both() {
+    let sb = Sandbox::start();
+    let zh = sb.wwdev(0).env("LANG", "zh_CN.UTF-8").env("WWDEV_SECRET", "wrong-secret").args(["token"]).assert().code(1);
+    let err = String::from_utf8_lossy(&zh.get_output().stderr).into_owned();
+    assert!(err.contains("错误：") && err.contains("企业微信返回错误码 40001"), "{err}");
+    assert!(err.contains("怎么办："), "{err}");
+    let en = sb.wwdev(0).env("LANG", "en_US.UTF-8").env("WWDEV_SECRET", "wrong-secret").args(["token"]).assert().code(1);
+    let err = String::from_utf8_lossy(&en.get_output().stderr).into_owned();
+    assert!(err.contains("error:") && err.contains("WeCom returned errcode 40001"), "{err}");
+    let (code, v) = json_out(sb.wwdev(0).env("WWDEV_SECRET", "wrong-secret").args(["token", "--json"]));
+    assert_eq!(code, 1);
+    assert_eq!(v["error"]["kind"], "wecom");
+    assert!(v["error"]["message_zh"].as_str().unwrap().contains("企业微信返回错误码 40001"), "{v}");
+    assert!(v["error"]["hint_zh"].is_string() && v["error"]["hint"].is_string(), "{v}");
 }

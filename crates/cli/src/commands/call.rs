@@ -37,12 +37,14 @@ pub(crate) async fn run(ctx: Ctx, a: CallArgs) -> Result<()> {
         Some(b) => Some(serde_json::from_str(b).map_err(|e| CoreError::invalid("body", format!("not valid JSON: {e}")))?),
         None => None,
     };
-    if !a.no_token {
+    let resp = if a.no_token {
+        ctx.client.call(&a.method, &a.path, query, body).await?
+    } else {
+        // The same path as the app's API console: token injected, a rejected one dropped.
         let secret = ctx.secret()?;
-        let token = ctx.token(&secret, false).await?;
-        query.insert(0, ("access_token".into(), token.value.expose().to_owned()));
-    }
-    let resp = ctx.client.call(&a.method, &a.path, query, body).await?;
+        let key = ctx.key()?;
+        wwdev_core::flows::call_with_token(&ctx.client, &ctx.cache, &key, &secret, &a.method, &a.path, query, body).await?
+    };
     let shown = resp.redacted();
     let checked = resp.check(&ctx.client.url(&a.path));
     if ctx.g.json {

@@ -12,10 +12,14 @@ pub struct SandboxArgs {
     /// Port on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Also answer requests whose Host header names NAME (repeatable). By default only
+    /// loopback names are answered (127.0.0.1, localhost, [::1]), against DNS rebinding.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
 }
 
 pub(crate) async fn run(g: &Global, a: SandboxArgs) -> Result<()> {
-    let handle = wwdev_sandbox::start(wwdev_sandbox::SandboxConfig { port: a.port, ..Default::default() })
+    let handle = wwdev_sandbox::start(wwdev_sandbox::SandboxConfig { port: a.port, allowed_hosts: a.allow_host.clone(), ..Default::default() })
         .await
         .map_err(|e| CoreError::invalid("port", format!("cannot listen on 127.0.0.1:{}: {e} — pick another --port or 0", a.port)))?;
     let seed = handle.seed();

@@ -1,6 +1,6 @@
 //! `wwdev userinfo`: who is behind an OAuth code.
 
-use super::{Ctx, Result, URL_MAX_BYTES, bounded};
+use super::{Ctx, Result, URL_MAX_BYTES, bounded, pick};
 use crate::output::print_json;
 use clap::Args;
 use serde_json::json;
@@ -24,7 +24,7 @@ pub(crate) async fn run(ctx: Ctx, a: UserinfoArgs) -> Result<()> {
             "code": r.callback.as_ref().map(|c| wwdev_core::secret::mask(&c.code)),
             "state": r.callback.as_ref().and_then(|c| c.state.clone()),
             "userinfo": r.userinfo, "user": r.user, "detail": r.detail, "steps": r.steps,
-            "explanation": r.explanation, "error": failed,
+            "explanation": r.explanation, "explanation_zh": r.explanation_zh, "error": failed,
         }));
     } else {
         for step in &r.steps {
@@ -54,7 +54,7 @@ pub(crate) async fn run(ctx: Ctx, a: UserinfoArgs) -> Result<()> {
         if let Some(d) = &r.detail {
             println!("{}", serde_json::to_string_pretty(d).unwrap_or_default());
         }
-        println!("{}", r.explanation);
+        println!("{}", pick(&r.explanation_zh, &r.explanation));
     }
     match failed {
         None => Ok(()),

@@ -16,8 +16,13 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+    /// `wwdev sandbox --port 0 --json` plus `extra` arguments.
+    pub fn start_with(extra: &[&str]) -> Self {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
             .args(["sandbox", "--port", "0", "--json"])
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .expect("spawn wwdev sandbox");
