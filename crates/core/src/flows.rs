@@ -212,19 +212,19 @@ pub async fn call_with_token(
 /// diagnosis candidates of `profile`; `is_current` marks the one the cache serves now.
 /// The app, the CLI and the page bridge diagnose against these.
 pub fn ticket_candidates(cache: &TokenCache, key: &CredentialKey, profile: &str) -> Vec<crate::diagnose::TicketCandidate> {
-    use crate::cache::TicketKind as CacheKind;
-    use crate::diagnose::{TicketCandidate, TicketKind};
+    use crate::cache::TicketKind;
+    use crate::diagnose::TicketCandidate;
     let snap = cache.snapshot(key);
     cache
         .expose_history_values(key)
         .into_iter()
         .map(|t| {
-            let (kind, current) = match t.kind {
-                CacheKind::Corp => (TicketKind::Corp, &snap.corp_ticket),
-                CacheKind::Agent => (TicketKind::Agent, &snap.agent_ticket),
+            let current = match t.kind {
+                TicketKind::Corp => &snap.corp_ticket,
+                TicketKind::Agent => &snap.agent_ticket,
             };
             TicketCandidate {
-                kind,
+                kind: t.kind,
                 is_current: current.as_ref().is_some_and(|c| c.value == t.value),
                 value: t.value,
                 fetched_at: t.fetched_at,

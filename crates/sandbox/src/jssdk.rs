@@ -11,14 +11,9 @@ pub use wwdev_core::jssdk::{DiagnosedCause, VerifyInput, VerifyOutcome, host_por
 
 use crate::seed::Seed;
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum TicketKind {
-    /// The corp jsapi_ticket (`get_jsapi_ticket`), for `wx.config`.
-    Corp,
-    /// An app's ticket (`ticket/get?type=agent_config`), for `wx.agentConfig`.
-    Agent,
-}
+/// The corp jsapi_ticket (`get_jsapi_ticket`, for `wx.config`) or an app's ticket
+/// (`ticket/get?type=agent_config`, for `wx.agentConfig`): core's type.
+pub use wwdev_core::cache::TicketKind;
 
 /// One issued ticket and its validity window.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]

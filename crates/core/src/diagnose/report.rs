@@ -22,15 +22,8 @@ pub enum Kind {
     Auto,
 }
 
-/// The two ticket kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum TicketKind {
-    /// `get_jsapi_ticket`, for `config`.
-    Corp,
-    /// `ticket/get?type=agent_config`, for `agentConfig`.
-    Agent,
-}
+/// The two ticket kinds: the cache's own type (one type per concept).
+pub use crate::cache::TicketKind;
 
 impl TicketKind {
     /// The ticket a registration kind needs (`None` for [`Kind::Auto`]).
