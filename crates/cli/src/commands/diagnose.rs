@@ -6,10 +6,10 @@
 use std::io::Read;
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::json;
 use wwdev_core::cache::TicketKind as CacheKind;
 use wwdev_core::clock::{Clock, SystemClock};
-use wwdev_core::diagnose::{self, Cause, DiagnoseInput, Diagnosis, Kind, Pasted, TicketCandidate, TicketKind};
+use wwdev_core::diagnose::{self, DiagnoseInput, Diagnosis, Kind, Pasted, TicketCandidate, TicketKind};
 use wwdev_core::error::CoreError;
 use wwdev_core::secret::Secret;
 
@@ -94,16 +94,6 @@ async fn fetched_tickets(ctx: &Ctx, secret: &Secret, profile: &str) -> Result<Ve
     Ok(wwdev_core::flows::ticket_candidates(&ctx.cache, &key, profile))
 }
 
-/// A cause as `--json` prints it: the engine's fields plus `fix` / `title` / `detail` in English.
-pub fn cause_json(c: &Cause) -> Value {
-    json!({
-        "id": c.id, "confidence": c.confidence,
-        "title": c.title_en, "title_zh": c.title_zh,
-        "detail": c.detail_en, "detail_zh": c.detail_zh,
-        "fix": c.fix_en, "fix_zh": c.fix_zh,
-        "ticket": c.ticket,
-    })
-}
 
 /// Bad input after a paste was read: print (once) and exit 2.
 fn bad_input(json_out: bool, field: &str, message: String, message_zh: String, parse_kind: Option<&str>) -> ! {
@@ -199,7 +189,7 @@ pub async fn run(ctx: Ctx, a: DiagnoseArgs) -> Result<()> {
     };
     let d = diagnose::diagnose(&input);
     if json_out {
-        print_json(&to_json(&d, &input));
+        print_json(&wwdev_core::jssdk::diagnosis_json(&d, &input));
     } else {
         print_human(&d);
     }
@@ -209,29 +199,6 @@ pub async fn run(ctx: Ctx, a: DiagnoseArgs) -> Result<()> {
         // The result is printed already; only the exit code is left to say.
         exit_printed(CoreError::wecom(40093, "invalid signature"))
     }
-}
-
-fn to_json(d: &Diagnosis, input: &DiagnoseInput) -> Value {
-    let p = &input.pasted;
-    json!({
-        "ok": true,
-        "valid": d.valid,
-        "kind": input.kind,
-        // The paste as read; a ticket leaked into it is never echoed.
-        "input": {
-            "signature": p.signature, "nonceStr": p.nonce_str, "timestamp": p.timestamp, "url": p.url,
-            "kindHint": p.kind_hint, "registerNonceStr": p.register_nonce, "registerTimestamp": p.register_timestamp,
-            "pageUrl": input.page_url, "tickets": input.tickets.len(),
-        },
-        "causes": d.causes.iter().map(cause_json).collect::<Vec<_>>(),
-        "fields": d.fields,
-        "expected": d.expected,
-        "explained": d.explained,
-        "certainly_right": d.certainly_right,
-        "certainly_right_zh": d.certainly_right_zh,
-        "next_checks": d.next_checks_en,
-        "next_checks_zh": d.next_checks_zh,
-    })
 }
 
 /// `s` from char `from` on, at most `len` chars, with ellipses where cut.
