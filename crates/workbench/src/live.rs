@@ -170,10 +170,12 @@ pub fn sessions<'a>(events: impl IntoIterator<Item = &'a LiveEventView>) -> Vec<
 pub fn proxy_snippets(base_url: &str) -> (String, String) {
     (
         format!(
-            "// vite.config.js\nexport default {{ server: {{ host: true, proxy: {{ '/__wwdev': {{ target: '{base_url}', changeOrigin: true }} }} }} }}"
+            "// vite.config.js\nexport default {{\n  server: {{\n    host: true,\n    \
+             proxy: {{ '/__wwdev': {{ target: '{base_url}', changeOrigin: true }} }},\n  }},\n}}"
         ),
         format!(
-            "// webpack.config.js (webpack-dev-server 4/5)\nmodule.exports = {{ devServer: {{ host: '0.0.0.0', proxy: [{{ context: ['/__wwdev'], target: '{base_url}', changeOrigin: true }}] }} }}"
+            "// webpack.config.js (webpack-dev-server 4/5)\nmodule.exports = {{\n  devServer: {{\n    host: '0.0.0.0',\n    \
+             proxy: [{{ context: ['/__wwdev'], target: '{base_url}', changeOrigin: true }}],\n  }},\n}}"
         ),
     )
 }
