@@ -39,8 +39,14 @@ describe('live page bridge screen', { skip: !HAS_UI && 'ui/ not built' }, () => 
     const scripts = await waitText(b, 'live-scripts', /probe\.js/);
     assert.ok(scripts.includes(`<script src="${base}/__wwdev/probe.js"></script>`), scripts);
     assert.ok(scripts.includes(`${base}/__wwdev/client.js`), scripts);
-    assert.match(await waitText(b, 'live-proxy-vite', /__wwdev/), new RegExp(`target: '${base.replace(/\./g, '\\.')}'`));
-    assert.match(await waitText(b, 'live-proxy-webpack', /devServer/), /context: \['\/__wwdev'\]/);
+    // Both proxy snippets point at this bridge (the webpack one on its own tab).
+    const vite = await waitText(b, 'live-proxy-vite', /__wwdev/);
+    assert.ok(vite.includes(`'/__wwdev': { target: '${base}', changeOrigin: true }`), vite);
+    await click(b, 'live-tab-webpack');
+    const webpack = await waitText(b, 'live-proxy-webpack', /devServer/);
+    assert.ok(webpack.includes(`context: ['/__wwdev'], target: '${base}'`), webpack);
+    await click(b, 'live-tab-vite');
+    assert.match(await waitText(b, 'live-origins-shown', /localhost:5173/), /http:\/\/localhost:5173/);
 
     // The page signs location.href as is, fragment included, with the sandbox's corp ticket.
     const profiles = await invoke(b, 'profiles_list');
