@@ -4,6 +4,7 @@
 
 pub mod kv;
 pub mod secrets;
+pub mod store_recovery;
 
 use std::sync::Arc;
 
@@ -35,10 +36,9 @@ pub fn open_secret_store() -> (Arc<dyn SecretStore>, KeyringStatus) {
                 Arc::new(MemorySecretStore::default()),
                 KeyringStatus {
                     available: false,
-                    message: Some(format!(
-                        "{why} Secrets you enter are kept in memory for this session only and are never written to disk."
-                    )),
-                    message_zh: Some(format!("{why_zh} 你输入的 Secret 只在本次会话中保存在内存里，绝不会写入磁盘。")),
+                    // The UI adds that secrets then live in memory for this session only.
+                    message: Some(why),
+                    message_zh: Some(why_zh),
                 },
             )
         }
@@ -89,6 +89,8 @@ fn system_locale() -> String {
 
 /// Builds the workbench for this app: store, keyring, request log, events.
 fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<dyn std::error::Error>> {
+    // A damaged store file is moved aside first (the plugin would overwrite it).
+    let store_recovered = store_recovery::recover_store(app.handle(), STORE_FILE);
     let store = app.store(STORE_FILE)?;
     let kv = Arc::new(PluginStore(store));
     let (secrets, keyring) = open_secret_store();
@@ -104,6 +106,7 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
         exit_when_ready,
         // The request log shared with the CLI; every WeCom call is recorded.
         log: wwdev_workbench::log_open(None, &settings),
+        store_recovered,
     }))
 }
 

@@ -10,7 +10,11 @@ export GNOME_KEYRING_CONTROL
 export WEBKIT_DISABLE_COMPOSITING_MODE=1
 cd "$HERE"
 status=0
-node --test --test-concurrency=1 --test-reporter=spec "$@" tests/ || status=$?
+# Test files given (`run.sh tests/log.test.mjs`) replace the default tests/; options alone
+# (`run.sh --test-name-pattern=keyring`) apply to the whole suite.
+targets=(tests/)
+for a in "$@"; do case "$a" in -*) ;; *) targets=() ;; esac; done
+node --test --test-concurrency=1 --test-reporter=spec "$@" "${targets[@]}" || status=$?
 # The daemon would otherwise outlive the bus briefly.
 if [ -n "${GNOME_KEYRING_PID:-}" ]; then kill "$GNOME_KEYRING_PID" 2>/dev/null || true; fi
 exit $status

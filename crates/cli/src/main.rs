@@ -3,12 +3,10 @@
 //! Exit codes: 0 ok, 1 WeCom returned an errcode, 2 bad input, 3 network/HTTP failure.
 
 mod commands;
-mod log_cmd;
-mod diagnose_cmd;
 mod output;
-mod signer_cmd;
 
 use clap::{Args, Parser, Subcommand};
+
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -60,42 +58,59 @@ pub struct Global {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Fetch an access_token (gettoken).
-    Token(commands::TokenArgs),
+    Token(commands::token::TokenArgs),
     /// Fetch the corp jsapi_ticket and, with an agentid, the agent ticket. Short form: `wwdev ticket CORPID SECRET`.
-    Ticket(commands::TicketArgs),
+    Ticket(commands::ticket::TicketArgs),
     /// Compute a JS-SDK signature (string1 and SHA-1) for a page URL.
-    Sign(commands::SignArgs),
+    Sign(commands::sign::SignArgs),
     /// Build an OAuth link (open.weixin.qq.com/connect/oauth2/authorize).
-    OauthUrl(commands::OauthUrlArgs),
+    OauthUrl(commands::oauth_url::OauthUrlArgs),
     /// Build a web-login (扫码登录) link for PC browsers.
-    WebloginUrl(commands::WebloginUrlArgs),
+    WebloginUrl(commands::weblogin_url::WebloginUrlArgs),
     /// Parse an OAuth or web-login link and list every problem in it.
-    ExplainUrl(commands::ExplainUrlArgs),
+    ExplainUrl(commands::explain_url::ExplainUrlArgs),
     /// Who is behind an OAuth code: getuserinfo, then user/get and getuserdetail.
-    Userinfo(commands::UserinfoArgs),
+    Userinfo(commands::userinfo::UserinfoArgs),
     /// Member details (user/get).
-    User(commands::UserArgs),
+    User(commands::user::UserArgs),
     /// Convert a userid to an openid (user/convert_to_openid).
-    Openid(commands::UserArgs),
+    Openid(commands::user::UserArgs),
     /// Explain an errcode, or search the catalogue.
-    Errcode(commands::ErrcodeArgs),
+    Errcode(commands::errcode::ErrcodeArgs),
     /// Call any /cgi-bin/ endpoint with the access_token injected.
-    Call(commands::CallArgs),
+    Call(commands::call::CallArgs),
     /// Check a trusted domain: the WW_verify file and URLs under the domain.
-    DomainCheck(commands::DomainCheckArgs),
+    DomainCheck(commands::domain_check::DomainCheckArgs),
     /// Run the WeCom sandbox (a local simulator) until interrupted.
-    Sandbox(commands::SandboxArgs),
+    Sandbox(commands::sandbox::SandboxArgs),
     /// The request log shared with the app: tail, search, export.
-    Log(log_cmd::LogArgs),
+    Log(commands::log::LogArgs),
     /// Say why a JS-SDK signature fails: paste what the page used on stdin.
-    Diagnose(diagnose_cmd::DiagnoseArgs),
+    Diagnose(commands::diagnose::DiagnoseArgs),
     /// The live page bridge on 127.0.0.1: signatures, probe.js, client.js, page events, until interrupted.
     #[command(name = "live", alias = "sign-server")]
-    SignServer(signer_cmd::SignServerArgs),
+    Live(commands::live::LiveArgs),
+}
+
+/// The command line definition, with every option that takes a value accepting one that
+/// starts with `-`: tickets, nonces and secrets are base64url and often do
+/// (`wwdev sign --ticket -T1YSGz1Cja…`). Applied to the whole tree so a new subcommand
+/// gets it too. Positionals are left alone so `--json` after one still reads as a flag.
+pub fn command() -> clap::Command {
+    fn hyphen_values(cmd: clap::Command) -> clap::Command {
+        cmd.mut_args(|a| {
+            if a.get_action().takes_values() && !a.is_positional() { a.allow_hyphen_values(true) } else { a }
+        })
+        .mut_subcommands(hyphen_values)
+    }
+    hyphen_values(<Cli as clap::CommandFactory>::command())
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -82,6 +82,15 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// Read an HTTP answer as received: the JSON object (if the body is one), its
+    /// errcode and errmsg. No I/O, so the fuzz targets drive it with any body.
+    pub fn from_http(status: u16, headers: Vec<(String, String)>, body: String, latency_ms: u64) -> Self {
+        let json = serde_json::from_str::<Value>(&body).ok().filter(Value::is_object);
+        let errcode = json.as_ref().and_then(|j| j.get("errcode")).and_then(Value::as_i64);
+        let errmsg = json.as_ref().and_then(|j| j.get("errmsg")).and_then(Value::as_str).map(str::to_string);
+        RawResponse { status, headers, body, json, errcode, errmsg, latency_ms }
+    }
+
     /// Turn the answer into an error the way the typed methods do: non-200 → `Http`,
     /// non-JSON → `Decode`, errcode ≠ 0 → `WeCom`.
     pub fn check(&self, url: &str) -> Result<(), CoreError> {
@@ -404,21 +413,8 @@ impl WeComClient {
     pub async fn auth_getuserinfo(&self, token: &Secret, code: &str) -> Result<UserInfo, CoreError> {
         let code = nonempty("code", code)?;
         let q = vec![tok(token), ("code".to_string(), code.to_string())];
-        let url = self.url("/cgi-bin/auth/getuserinfo");
-        let raw: RawUserInfo = self.get_typed("/cgi-bin/auth/getuserinfo", q).await?;
-        match raw {
-            RawUserInfo { userid: Some(userid), user_ticket, expires_in, .. } if !userid.is_empty() => {
-                Ok(UserInfo::Member { userid, user_ticket, expires_in })
-            }
-            RawUserInfo { openid: Some(openid), external_userid, .. } if !openid.is_empty() => {
-                Ok(UserInfo::NonMember { openid, external_userid })
-            }
-            _ => Err(CoreError::Decode {
-                url,
-                message: "the answer has neither `userid` nor `openid`".into(),
-                snippet: String::new(),
-            }),
-        }
+        let raw = self.exec(Method::GET, "/cgi-bin/auth/getuserinfo", q, None).await?;
+        decode_userinfo(&self.url("/cgi-bin/auth/getuserinfo"), raw)
     }
 
     /// The legacy `user/getuserinfo`, still used by many SDKs.
@@ -529,19 +525,7 @@ impl WeComClient {
     }
 
     fn decode<T: DeserializeOwned>(&self, path: &str, raw: RawResponse) -> Result<T, CoreError> {
-        let url = self.url(path);
-        raw.check(&url)?;
-        let mut json = raw.json.unwrap_or(Value::Null);
-        // errcode/errmsg are envelope fields; keep them out of `extra` maps.
-        if let Value::Object(m) = &mut json {
-            m.remove("errcode");
-            m.remove("errmsg");
-        }
-        serde_json::from_value(json).map_err(|e| CoreError::Decode {
-            url,
-            message: format!("unexpected JSON shape: {e}"),
-            snippet: snippet(&raw.body),
-        })
+        decode_as(&self.url(path), raw)
     }
 
     /// One HTTP exchange and its record. The only place secrets are sent.
@@ -607,14 +591,7 @@ impl WeComClient {
                 Err(err)
             }
             Ok((status, headers, text)) => {
-                let json = serde_json::from_str::<Value>(&text).ok().filter(Value::is_object);
-                let errcode = json.as_ref().and_then(|j| j.get("errcode")).and_then(Value::as_i64);
-                let errmsg = json
-                    .as_ref()
-                    .and_then(|j| j.get("errmsg"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                let raw = RawResponse { status, headers, body: text, json, errcode, errmsg, latency_ms };
+                let raw = RawResponse::from_http(status, headers, text, latency_ms);
                 record.status = Some(status);
                 record.errcode = raw.errcode;
                 record.errmsg = raw.errmsg.as_deref().map(redact_text);
@@ -654,6 +631,40 @@ impl WeComClient {
         if let Some(s) = &self.sink {
             s.record(record);
         }
+    }
+}
+
+/// Decode a WeCom answer into a typed response the way every typed method does:
+/// [`RawResponse::check`] first, then the JSON without its errcode/errmsg envelope.
+pub fn decode_as<T: DeserializeOwned>(url: &str, raw: RawResponse) -> Result<T, CoreError> {
+    raw.check(url)?;
+    let mut json = raw.json.unwrap_or(Value::Null);
+    // errcode/errmsg are envelope fields; keep them out of `extra` maps.
+    if let Value::Object(m) = &mut json {
+        m.remove("errcode");
+        m.remove("errmsg");
+    }
+    serde_json::from_value(json).map_err(|e| CoreError::Decode {
+        url: url.to_string(),
+        message: format!("unexpected JSON shape: {e}"),
+        snippet: snippet(&raw.body),
+    })
+}
+
+/// The answer of `auth/getuserinfo`: a member (userid) or a non-member (openid).
+pub fn decode_userinfo(url: &str, raw: RawResponse) -> Result<UserInfo, CoreError> {
+    match decode_as::<RawUserInfo>(url, raw)? {
+        RawUserInfo { userid: Some(userid), user_ticket, expires_in, .. } if !userid.is_empty() => {
+            Ok(UserInfo::Member { userid, user_ticket, expires_in })
+        }
+        RawUserInfo { openid: Some(openid), external_userid, .. } if !openid.is_empty() => {
+            Ok(UserInfo::NonMember { openid, external_userid })
+        }
+        _ => Err(CoreError::Decode {
+            url: url.to_string(),
+            message: "the answer has neither `userid` nor `openid`".into(),
+            snippet: String::new(),
+        }),
     }
 }
 

@@ -48,6 +48,7 @@ impl std::fmt::Display for Scope {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProblemSeverity", export_to = "ProblemSeverity.ts"))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// WeCom will refuse the link or the flow cannot work.
@@ -57,8 +58,10 @@ pub enum Severity {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "Problem.ts"))]
 pub struct Problem {
     /// Stable snake_case identifier (tests and the UI key on it).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub id: &'static str,
     pub severity: Severity,
     pub message_zh: String,

@@ -271,7 +271,7 @@ fn unreadable_file_is_moved_aside() {
     assert_eq!(n, 3, "the old entries are intact in the moved file");
 }
 
-use std::os::unix::process::CommandExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 
 // ---- SIGKILL while writing -------------------------------------------------
 
@@ -332,14 +332,17 @@ fn sigkill_mid_write_keeps_every_committed_entry() {
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut this_round = 0;
+        let kill_point = 150 + round * 40;
+        let mut killed = false;
         for line in lines.by_ref() {
             let line = line.unwrap();
             if let Some(rest) = line.strip_prefix("committed ") {
                 let (id, i) = rest.split_once(' ').unwrap();
                 committed.push((id.parse().unwrap(), i.parse().unwrap()));
                 this_round += 1;
-                if this_round == 150 + round * 40 {
+                if this_round == kill_point {
                     child.kill().unwrap(); // SIGKILL on Unix
+                    killed = true;
                     break;
                 }
             }
@@ -352,7 +355,14 @@ fn sigkill_mid_write_keeps_every_committed_entry() {
             }
         }
         let status = child.wait().unwrap();
-        assert!(!status.success(), "child was killed, not finished");
+        // A child that died on its own (a panic, an abort) before the kill point
+        // would leave the output short and prove nothing about SIGKILL.
+        assert!(killed, "round {round}: the child stopped after {this_round} commits, before the kill point {kill_point}: {status}");
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "round {round}: the child must die of our SIGKILL, not of its own accord: {status}"
+        );
 
         let (store, report) = LogStore::open(&path, Retention::UNLIMITED).unwrap();
         assert_eq!(

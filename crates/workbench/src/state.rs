@@ -50,6 +50,8 @@ pub struct Host {
     pub exit_when_ready: bool,
     /// The request log, as opened by [`crate::log_open`] (none: calls are not recorded).
     pub log: crate::LogOpened,
+    /// The store file was damaged and moved aside before it was opened.
+    pub store_recovered: Option<StoreRecovered>,
 }
 
 impl Host {
@@ -63,6 +65,7 @@ impl Host {
             system_locale: "zh-CN".into(),
             exit_when_ready: false,
             log: crate::LogOpened::default(),
+            store_recovered: None,
         }
     }
 }
@@ -93,6 +96,8 @@ pub struct Workbench {
     pub log: Option<LogStore>,
     /// Shown once by the UI: the log was recovered from a broken file, or could not open.
     pub log_message: Option<(String, String)>,
+    /// Shown once by the UI: the store file was damaged and moved aside.
+    pub store_recovered: Option<StoreRecovered>,
     /// The local signing endpoint, while it runs.
     pub(crate) signer: tokio::sync::Mutex<Option<crate::signer::Running>>,
 }
@@ -120,6 +125,7 @@ impl Workbench {
             request_sink,
             log: host.log.store,
             log_message: host.log.message,
+            store_recovered: host.store_recovered,
             signer: Default::default(),
         }
     }
@@ -157,6 +163,7 @@ impl Workbench {
             system_locale: self.system_locale.clone(),
             log_recovered_message: self.log_message.as_ref().map(|m| m.0.clone()),
             log_recovered_message_zh: self.log_message.as_ref().map(|m| m.1.clone()),
+            store_recovered: self.store_recovered.clone(),
         }
     }
 

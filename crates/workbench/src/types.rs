@@ -8,6 +8,7 @@ use ts_rs::TS;
 pub use wwdev_core::cache::TicketKind;
 pub use wwdev_core::client::DEFAULT_BASE_URL;
 pub use wwdev_core::error::{ErrorKind, UiError};
+pub use wwdev_core::oauth::{Problem, Severity as ProblemSeverity};
 pub use wwdev_core::profile::Profile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -85,6 +86,23 @@ pub struct AppInfo {
     /// The request log was recovered from a broken file, or could not be opened (shown once).
     pub log_recovered_message: Option<String>,
     pub log_recovered_message_zh: Option<String>,
+    /// Set when the store file was damaged and moved aside at this start.
+    pub store_recovered: Option<StoreRecovered>,
+}
+
+/// What the UI shows once after a damaged store file (profiles, settings, link history)
+/// was moved aside at startup. The UI words the sentence (zh/en); `reason` is the
+/// parser's detail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export_to = "StoreRecovered.ts")]
+pub struct StoreRecovered {
+    /// The store file that could not be read, e.g. `~/.local/share/dev.wwdev.app/wwdev.json`.
+    pub path: String,
+    /// Where the damaged file now is (`wwdev.json.corrupt-20261201T200000Z`), or null
+    /// when it could not be moved (then `move_error` says why).
+    pub moved_to: Option<String>,
+    pub move_error: Option<String>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -250,23 +268,6 @@ pub struct SignReport {
 
 // ---- links ----
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export_to = "ProblemSeverity.ts")]
-pub enum ProblemSeverity {
-    Error,
-    Warning,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export_to = "Problem.ts")]
-pub struct Problem {
-    pub id: String,
-    pub severity: ProblemSeverity,
-    pub message_zh: String,
-    pub message_en: String,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export_to = "BuiltLink.ts")]
 pub struct BuiltLink {
@@ -358,6 +359,8 @@ pub struct ErrcodeEntry {
     pub cause_en: String,
     pub fix_zh: String,
     pub fix_en: String,
+    /// Where the meaning comes from (a WeCom document or public thread; docs/FACTS.md).
+    pub source: String,
     pub doc_url: String,
 }
 

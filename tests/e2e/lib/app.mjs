@@ -1,6 +1,7 @@
 // Launches the real wwdev app through tauri-driver (WebKitWebDriver underneath) and
 // gives tests a WebdriverIO browser plus helpers keyed on data-testid.
 import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -49,19 +50,69 @@ async function waitForPort(port, child, log, timeoutMs = 20000) {
 
 /**
  * Starts tauri-driver in its own process group and opens a WebDriver session on the app.
- * Returns { browser, home, close() }; close() ends the session and kills the whole group.
+ * Returns { browser, home, appPid(), close() }; close() ends the session and kills the
+ * whole group.
+ *
+ * Under load WebKitWebDriver occasionally drops the new-session request (the socket
+ * closes without an answer). That, and only that, is retried once — on a fresh home
+ * holding a copy of what `home` held before the first attempt (a half-started app may
+ * have written to it), and only when the app process itself did not exit: an app that
+ * crashed at startup fails the launch at once.
  */
 export async function launchApp(home, opts = {}) {
-  // Under load, WebKitWebDriver occasionally drops the new-session request
-  // (UND_ERR_SOCKET); a fresh driver on fresh ports then works.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launchOnce(home, opts);
-    } catch (e) {
-      if (attempt >= 2) throw e;
-      console.warn(`launching the app failed, retrying once: ${e.message}`);
+  const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'wwdev-e2e-snapshot-'));
+  fs.cpSync(home.dir, snapshot, { recursive: true });
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launchOnce(home, opts);
+      } catch (e) {
+        if (attempt >= 2 || !e.retryable) throw e;
+        const fresh = fs.mkdtempSync(path.join(os.tmpdir(), `${path.basename(home.dir)}-retry-`));
+        fs.cpSync(snapshot, fresh, { recursive: true });
+        console.warn(`WebDriver dropped the new-session request (${e.message.split('\n')[0]}); retrying once with a fresh home ${fresh}`);
+        // The caller's home object now names the fresh copy, so later checks look there.
+        Object.assign(home, { dir: fresh, data: path.join(fresh, 'data'), config: path.join(fresh, 'config'), cache: path.join(fresh, 'cache') });
+      }
     }
+  } finally {
+    fs.rmSync(snapshot, { recursive: true, force: true });
   }
+}
+
+/** A socket closed without an HTTP answer (undici's UND_ERR_SOCKET and its kin). */
+function droppedSocket(e) {
+  const seen = new Set();
+  for (let x = e; x && !seen.has(x); x = x.cause) {
+    seen.add(x);
+    if (['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(x.code)) return true;
+    if (/other side closed|socket hang up|UND_ERR_SOCKET|ECONNRESET/.test(String(x.message))) return true;
+  }
+  return false;
+}
+
+/** Pids of live processes descending from `root` (tauri-driver) that run the app binary. */
+export function appPids(root) {
+  const procs = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the parenthesised command: state ppid ...
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      procs.push({ pid: Number(name), ppid: Number(ppid), state });
+    } catch { /* the process went away meanwhile */ }
+  }
+  const family = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs) if (!family.has(p.pid) && family.has(p.ppid)) { family.add(p.pid); grew = true; }
+  }
+  const bin = fs.realpathSync(APP_BIN);
+  return procs
+    .filter((p) => p.pid !== root && family.has(p.pid) && p.state !== 'Z')
+    .filter((p) => { try { return fs.readlinkSync(`/proc/${p.pid}/exe`) === bin; } catch { return false; } })
+    .map((p) => p.pid);
 }
 
 async function launchOnce(home, { args = [], env = {} } = {}) {
@@ -69,17 +120,20 @@ async function launchOnce(home, { args = [], env = {} } = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   let out = '';
+  const childEnv = {
+    ...process.env,
+    XDG_DATA_HOME: home.data,
+    XDG_CONFIG_HOME: home.config,
+    XDG_CACHE_HOME: home.cache,
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    ...env,
+  };
+  // `env: { NAME: null }` removes NAME for the app.
+  for (const [k, v] of Object.entries(childEnv)) if (v === null || v === undefined) delete childEnv[k];
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     detached: true, // own process group: killing -pid takes WebKitWebDriver and the app with it
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      XDG_DATA_HOME: home.data,
-      XDG_CONFIG_HOME: home.config,
-      XDG_CACHE_HOME: home.cache,
-      WEBKIT_DISABLE_COMPOSITING_MODE: '1',
-      ...env,
-    },
+    env: childEnv,
   });
   driver.stdout.on('data', (d) => { out += d; });
   driver.stderr.on('data', (d) => { out += d; });
@@ -91,6 +145,10 @@ async function launchOnce(home, { args = [], env = {} } = {}) {
       }
     }
   };
+  // Every app process this launch started, to tell "the app exited" from "the
+  // driver dropped a request" when the session fails.
+  const started = new Set();
+  const watch = setInterval(() => { for (const p of appPids(driver.pid)) started.add(p); }, 100);
   try {
     await waitForPort(port, driver, () => out);
     const browser = await remote({
@@ -106,17 +164,34 @@ async function launchOnce(home, { args = [], env = {} } = {}) {
         'tauri:options': { application: APP_BIN, args },
       },
     });
+    clearInterval(watch);
     return {
       browser,
       home,
       driverLog: () => out,
+      /** Pid of the running app (it is a grandchild: tauri-driver → WebKitWebDriver → app). */
+      appPid() {
+        const pids = appPids(driver.pid);
+        if (pids.length !== 1) throw new Error(`expected one app process, found ${JSON.stringify(pids)}`);
+        return pids[0];
+      },
       async close() {
         try { await browser.deleteSession(); } catch { /* app may be gone already */ }
         await kill();
       },
     };
   } catch (e) {
+    clearInterval(watch);
+    for (const p of appPids(driver.pid)) started.add(p);
+    const alive = new Set(appPids(driver.pid));
+    const exited = [...started].filter((p) => !alive.has(p));
     await kill();
+    if (exited.length) {
+      const err = new Error(`the app process exited during launch (pid ${exited.join(', ')}): ${e.message}\ndriver log:\n${out}`);
+      err.cause = e;
+      throw err;
+    }
+    e.retryable = droppedSocket(e);
     throw e;
   }
 }
@@ -243,6 +318,39 @@ export function keyringSecrets() {
   } catch {
     return [];
   }
+}
+
+/**
+ * The secret stored for one profile id, read straight from the Secret Service the way
+ * the `keyring` crate files it (service = app service, username = profile id), or null.
+ * `env` can point at another session bus (DBUS_SESSION_BUS_ADDRESS).
+ */
+export function keyringLookup(profileId, env = {}) {
+  try {
+    return execFileSync('secret-tool', ['lookup', 'service', KEYRING_SERVICE, 'username', profileId], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+  } catch (e) {
+    // secret-tool exits 1 silently when nothing matches; with no Secret Service it
+    // exits 1 too but says why on stderr.
+    if (e.status === 1 && !e.stdout && !String(e.stderr).trim()) return null;
+    throw e;
+  }
+}
+
+/** Removes a profile's keyring entry (test clean-up, so one test's secret never pre-fills another's check). */
+export function clearKeyringEntry(profileId) {
+  if (!profileId) return;
+  try {
+    execFileSync('secret-tool', ['clear', 'service', KEYRING_SERVICE, 'username', profileId], { stdio: 'ignore' });
+  } catch { /* nothing to clear */ }
+}
+
+/** A random value no launch of the app ever stores (for "lives only in the keyring" checks). */
+export function uniqueSecret(tag) {
+  return `e2e-${tag}-${crypto.randomBytes(18).toString('base64url')}`;
 }
 
 /** Waits until the page has loaded and Tauri's IPC bridge is there. */

@@ -115,8 +115,17 @@ describe('signature diagnosis', { skip: !HAS_UI && 'ui/ not built' }, () => {
     assert.equal(c.signature, sha1(`jsapi_ticket=${ticket}&noncestr=${c.nonceStr}&timestamp=${c.timestamp}&url=${page.split('#')[0]}`));
     assert.match(body.agentConfig.signature, /^[0-9a-f]{40}$/);
     assert.ok(body.corpId && String(body.agentId));
-    const other = await fetch(url + encodeURIComponent(page), { headers: { Origin: 'http://evil.example' } });
-    assert.notEqual(other.headers.get('access-control-allow-origin'), 'http://evil.example');
+    // Origins not listed — including near misses of the listed one (other port, other
+    // scheme, a suffix that makes it another host) — get a 403 and no signature.
+    for (const origin of ['http://evil.example', 'http://localhost:5174', 'https://localhost:5173', 'http://localhost:5173.evil.test']) {
+      const other = await fetch(url + encodeURIComponent(page), { headers: { Origin: origin } });
+      const text = await other.text();
+      assert.equal(other.status, 403, `${origin}: ${text}`);
+      assert.equal(other.headers.get('access-control-allow-origin'), null, origin);
+      assert.doesNotMatch(text, /"signature"|[0-9a-f]{40}/, `${origin} got a signature: ${text}`);
+      assert.ok(!text.includes(ticket), `${origin} got the ticket`);
+      assert.equal(JSON.parse(text).error.kind, 'origin_not_allowed', origin);
+    }
     await b.waitUntil(async () => (await b.$$('[data-testid="signer-event"]')).length >= 1, {
       timeout: 10000, timeoutMsg: 'the request did not appear in the live list',
     });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ROOT, click, clickEl, fill, filesContaining, invoke, launchApp, makeHome, screenshot, tid, waitForIpc, waitText,
+  ROOT, click, clickEl, fill, filesContaining, invoke, launchApp, makeHome, screenshot, textOf, tid, waitForIpc, waitText,
 } from '../lib/app.mjs';
 import { setText } from '../lib/text.mjs';
 
@@ -75,7 +75,14 @@ describe('request log', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await open(b, '/identity');
     await fill(b, 'identity-input', 'NOT-A-VALID-CODE');
     await click(b, 'identity-submit');
-    await tid(b, 'identity-error').waitForDisplayed({ timeout: 15000 }).catch(() => {});
+    // The lookup itself succeeds (it is a report); its getuserinfo step shows WeCom's
+    // 40029 (invalid code) with the errcode linked to the catalogue.
+    await tid(b, 'identity-result').waitForDisplayed({ timeout: 15000 });
+    assert.equal(await (await tid(b, 'identity-step-auth/getuserinfo')).getAttribute('data-ok'), 'false');
+    await waitText(b, 'identity-step-auth/getuserinfo-error-errcode', /^40029$/);
+    assert.match(await (await tid(b, 'identity-step-auth/getuserinfo-error-errcode')).getAttribute('href'), /#\/errcodes\?code=40029$/);
+    assert.equal(await (await tid(b, 'identity-step-auth/getuserinfo-error')).getAttribute('data-kind'), 'wecom');
+    assert.ok((await textOf(b, 'identity-step-auth/getuserinfo-error-hint')).length > 0, 'no hint for 40029');
 
     await open(b, '/log');
     await waitRows(b, (p) => p.includes('/cgi-bin/gettoken') && p.includes('/cgi-bin/auth/getuserinfo'), 'calls not listed');

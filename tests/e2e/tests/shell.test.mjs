@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
-  APP_BIN, filesContaining, invoke, keyringSecrets, launchApp, makeHome, screenshot, waitForIpc,
+  APP_BIN, clearKeyringEntry, filesContaining, invoke, keyringLookup, keyringSecrets, launchApp, makeHome, screenshot, waitForIpc,
 } from '../lib/app.mjs';
 
 describe('app shell', () => {
@@ -95,53 +95,84 @@ describe('app shell', () => {
     assert.equal(history[0].url, link.url);
   });
 
-  test('commands outside the ACL are refused', async () => {
-    await assert.rejects(invoke(app.browser, 'plugin:fs|read_file', { path: '/etc/passwd' }));
+  test('installed commands the capability does not grant are refused by the ACL', async () => {
+    // The store plugin is installed (the app keeps its profiles in it) but the page gets
+    // no store permission: reading the store file directly must be refused. Likewise the
+    // dialog plugin's "open" (only "save" is granted).
+    await assert.rejects(invoke(app.browser, 'plugin:store|load', { path: 'wwdev.json' }), (e) => {
+      assert.match(String(e.ui), /^store\.load not allowed\. Permissions associated with this command: .*store:allow-load/, String(e.ui));
+      return true;
+    });
+    await assert.rejects(invoke(app.browser, 'plugin:dialog|open', { options: {} }), (e) => {
+      assert.match(String(e.ui), /^dialog\.open not allowed\. Permissions associated with this command: .*dialog:allow-open/, String(e.ui));
+      return true;
+    });
+    // A granted command of the same plugin passes the ACL (so the refusals above are the
+    // ACL's, not a missing plugin's): dialog "save" is allowed and only fails on its input.
+    await assert.rejects(invoke(app.browser, 'plugin:dialog|save', { options: 'not an object' }), (e) => {
+      assert.doesNotMatch(String(e.ui), /not allowed/, String(e.ui));
+      return true;
+    });
   });
 });
 
 describe('keyring round trip', () => {
   const SECRET_NAME = 'Keyring e2e';
-  test('a profile secret lives only in the keyring and survives a restart', async () => {
+  test('a profile secret lives only in the keyring, under its profile id, and survives a restart', async () => {
     const home = makeHome('keyring');
     let app = await launchApp(home);
     let secret;
+    let id;
     try {
       await waitForIpc(app.browser);
+      // The sandbox's second app: launches store only the first one's secret (for the
+      // Sandbox profile), so this secret reaches the keyring only through this save.
       const status = await invoke(app.browser, 'sandbox_status');
-      secret = status.apps[0].secret;
+      const crm = status.apps[1];
+      secret = crm.secret;
+      assert.ok(!keyringSecrets().includes(secret), 'the secret is in the keyring before it was saved');
       const saved = await invoke(app.browser, 'profile_save', {
         profile: {
-          id: '', name: SECRET_NAME, corpid: status.corpid, agentid: String(status.apps[0].agentid),
-          base_url: status.base_url, trusted_domains: status.apps[0].trusted_domains,
+          id: '', name: SECRET_NAME, corpid: status.corpid, agentid: String(crm.agentid),
+          base_url: status.base_url, trusted_domains: crm.trusted_domains,
           default_redirect_uri: '', notes: '',
         },
         secret,
       });
+      id = saved.id;
       assert.equal(saved.has_secret, true);
       await screenshot(app.browser, 'keyring-saved');
     } finally {
       await app.close();
     }
-    assert.ok(keyringSecrets().includes(secret), 'secret not found in the Secret Service');
-    assert.deepEqual(filesContaining(home.dir, secret), [], 'secret written to a file');
-
-    app = await launchApp(home);
     try {
-      await waitForIpc(app.browser);
-      const info = await invoke(app.browser, 'app_info');
-      const { profiles } = await invoke(app.browser, 'profiles_list');
-      const p = profiles.find((x) => x.name === SECRET_NAME);
-      assert.ok(p && p.has_secret, 'profile or its secret lost after restart');
-      // The sandbox listens on a new port after a restart; point the profile at it
-      // without touching the secret (null = keep).
-      await invoke(app.browser, 'profile_save', { profile: { ...p, base_url: info.sandbox_base_url }, secret: null });
-      const test = await invoke(app.browser, 'profile_test', { id: p.id });
-      assert.equal(test.ok, true, JSON.stringify(test.error));
+      assert.equal(keyringLookup(id), secret, `no keyring entry for profile ${id}`);
+      assert.deepEqual(filesContaining(home.dir, secret), [], 'secret written to a file');
+
+      app = await launchApp(home);
+      try {
+        await waitForIpc(app.browser);
+        const info = await invoke(app.browser, 'app_info');
+        const { profiles } = await invoke(app.browser, 'profiles_list');
+        const p = profiles.find((x) => x.id === id);
+        assert.ok(p && p.has_secret, 'profile or its secret lost after restart');
+        // The sandbox listens on a new port after a restart; point the profile at it
+        // without touching the secret (null = keep).
+        await invoke(app.browser, 'profile_save', { profile: { ...p, base_url: info.sandbox_base_url }, secret: null });
+        // The sandbox accepts only the crm app's real secret: this passes only when the
+        // keyring gave back exactly what was saved.
+        const test = await invoke(app.browser, 'profile_test', { id: p.id });
+        assert.equal(test.ok, true, JSON.stringify(test.error));
+        // Deleting the profile deletes its keyring entry.
+        await invoke(app.browser, 'profile_delete', { id: p.id });
+        assert.equal(keyringLookup(id), null, 'the keyring entry outlived its profile');
+      } finally {
+        await app.close();
+      }
+      assert.deepEqual(filesContaining(home.dir, secret), [], 'secret written to a file');
     } finally {
-      await app.close();
+      clearKeyringEntry(id);
     }
-    assert.deepEqual(filesContaining(home.dir, secret), [], 'secret written to a file');
   });
 });
 

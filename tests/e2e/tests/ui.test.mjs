@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ROOT, click, fill, filesContaining, invoke, keyringSecrets, launchApp, makeHome, screenshot, tid, waitForIpc, waitText,
+  ROOT, clearKeyringEntry, click, fill, filesContaining, invoke, keyringLookup, keyringSecrets, launchApp, makeHome, screenshot, tid,
+  waitForIpc, waitText,
 } from '../lib/app.mjs';
 
 const HAS_UI = fs.existsSync(path.join(ROOT, 'ui/package.json'));
@@ -52,6 +53,13 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await fill(b, 'identity-input', callback);
     await click(b, 'identity-submit');
     await waitText(b, 'identity-userid', new RegExp(`^${member.userid}$`));
+    // Each step's answer is shown under it (step names are the core's: auth/getuserinfo, user/get).
+    await tid(b, 'identity-userinfo').waitForDisplayed();
+    await tid(b, 'identity-user').waitForDisplayed();
+    assert.match(await (await tid(b, 'identity-user')).getText(), new RegExp(member.name));
+    // The summary is in the UI's language.
+    const zh = (await (await tid(b, 'app-root')).getAttribute('data-locale')) === 'zh';
+    assert.match(await (await tid(b, 'identity-summary')).getText(), new RegExp(zh ? `成员 ${member.userid}` : `Member ${member.userid}`));
     await screenshot(b, 'ui-identity-member');
   });
 
@@ -131,54 +139,69 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
 });
 
 describe('UI keyring round trip', { skip: !HAS_UI && 'ui/ not built' }, () => {
-  test('a secret typed in the profile form goes to the keyring and survives a restart', async () => {
+  test('a secret typed in the profile form goes to the keyring under the new profile id and survives a restart', async () => {
     const home = makeHome('ui-keyring');
     const name = 'UI keyring profile';
     let app = await launchApp(home);
     let secret;
+    let id;
     try {
       const b = app.browser;
       await waitForIpc(b);
       await tid(b, 'app-root').waitForDisplayed({ timeout: 20000 });
+      // The sandbox's second app: no launch stores its secret (the Sandbox profile uses
+      // the first app), so only this form can put it in the keyring.
       const status = await invoke(b, 'sandbox_status');
-      secret = status.apps[0].secret;
+      const crm = status.apps[1];
+      secret = crm.secret;
+      assert.ok(!keyringSecrets().includes(secret), 'the secret is in the keyring before it was typed');
       await open(b, '/profiles');
       await click(b, 'profile-new');
       await fill(b, 'profile-name', name);
       await fill(b, 'profile-corpid', status.corpid);
-      await fill(b, 'profile-agentid', String(status.apps[0].agentid));
+      await fill(b, 'profile-agentid', String(crm.agentid));
       await fill(b, 'profile-secret', secret);
       await fill(b, 'profile-base-url', status.base_url);
       await screenshot(b, 'ui-profile-form');
       await click(b, 'profile-save');
-      await b.$(`[data-testid="profile-row"][data-profile-name="${name}"]`).waitForDisplayed({ timeout: 15000 });
-    } finally {
-      await app.close();
-    }
-    assert.ok(keyringSecrets().includes(secret), 'secret not in the Secret Service');
-    assert.deepEqual(filesContaining(home.dir, secret), [], 'secret found in a file');
-
-    app = await launchApp(home);
-    try {
-      const b = app.browser;
-      await waitForIpc(b);
-      const { profiles } = await invoke(b, 'profiles_list');
-      const p = profiles.find((x) => x.name === name);
-      assert.ok(p?.has_secret, 'secret lost after restart');
-      // New port for the sandbox after a restart; keep the secret (null).
-      const info = await invoke(b, 'app_info');
-      await invoke(b, 'profile_save', { profile: { ...p, base_url: info.sandbox_base_url }, secret: null });
-      await b.refresh();
-      await waitForIpc(b);
-      await open(b, '/profiles');
       const row = await b.$(`[data-testid="profile-row"][data-profile-name="${name}"]`);
       await row.waitForDisplayed({ timeout: 15000 });
-      await (await row.$('[data-testid="profile-test"]')).click();
-      await (await row.$('[data-testid="profile-test-ok"]')).waitForDisplayed({ timeout: 20000 });
-      await screenshot(b, 'ui-profile-test-ok');
+      id = await row.getAttribute('data-profile-id');
+      assert.ok(id, 'the new row has no profile id');
     } finally {
       await app.close();
     }
-    assert.deepEqual(filesContaining(home.dir, secret), [], 'secret found in a file');
+    try {
+      assert.equal(keyringLookup(id), secret, `no keyring entry for profile ${id}`);
+      assert.deepEqual(filesContaining(home.dir, secret), [], 'secret found in a file');
+
+      app = await launchApp(home);
+      try {
+        const b = app.browser;
+        await waitForIpc(b);
+        const { profiles } = await invoke(b, 'profiles_list');
+        const p = profiles.find((x) => x.id === id);
+        assert.ok(p?.has_secret, 'secret lost after restart');
+        // New port for the sandbox after a restart; keep the secret (null).
+        const info = await invoke(b, 'app_info');
+        await invoke(b, 'profile_save', { profile: { ...p, base_url: info.sandbox_base_url }, secret: null });
+        await b.refresh();
+        await waitForIpc(b);
+        await open(b, '/profiles');
+        const row = await b.$(`[data-testid="profile-row"][data-profile-id="${id}"]`);
+        await row.waitForDisplayed({ timeout: 15000 });
+        // The sandbox accepts only the crm app's real secret.
+        await (await row.$('[data-testid="profile-test"]')).click();
+        await (await row.$('[data-testid="profile-test-ok"]')).waitForDisplayed({ timeout: 20000 });
+        await screenshot(b, 'ui-profile-test-ok');
+        await invoke(b, 'profile_delete', { id });
+        assert.equal(keyringLookup(id), null, 'the keyring entry outlived its profile');
+      } finally {
+        await app.close();
+      }
+      assert.deepEqual(filesContaining(home.dir, secret), [], 'secret found in a file');
+    } finally {
+      clearKeyringEntry(id);
+    }
   });
 });

@@ -63,6 +63,7 @@ export type { SignedPart } from "./SignedPart";
 export type { SignerEventView } from "./SignerEventView";
 export type { SignerStatus } from "./SignerStatus";
 export type { Step } from "./Step";
+export type { StoreRecovered } from "./StoreRecovered";
 export type { Theme } from "./Theme";
 export type { TicketHistoryItem } from "./TicketHistoryItem";
 export type { TicketKind } from "./TicketKind";

@@ -27,6 +27,10 @@ const en = {
     toLight: 'Switch to the light theme',
     keyringMissing: 'No system keyring available',
     keyringMemory: 'Secrets you enter are kept in memory for this session only and are never written to disk; you will need to enter them again after a restart.',
+    logRecoveredTitle: 'Request log notice',
+    storeRecoveredTitle: 'The settings file was damaged and has been reset',
+    storeRecovered: 'wwdev could not read {path} ({reason}), so your saved profiles, settings and link history start empty. The damaged file was moved to {movedTo}; the secrets in the system keyring were not touched.',
+    storeRecoveredNotMoved: 'wwdev could not read {path} ({reason}), so your saved profiles, settings and link history start empty. The file could not be moved aside ({error}) and will be overwritten by the next save: copy it now if you need it.',
   },
   palette: {
     open: 'Go to…',
@@ -234,6 +238,7 @@ const en = {
     meaning: 'Meaning',
     cause: 'Cause',
     fix: 'Fix',
+    source: 'Source',
     none: 'No error code matches.',
     officialDoc: 'Official documentation',
     unknown: 'errcode {code} is not in the catalogue. Search the official documentation for it.',

@@ -28,6 +28,10 @@ const zh: Messages = {
     toLight: '切换到浅色主题',
     keyringMissing: '系统密钥环不可用',
     keyringMemory: '输入的 Secret 只保存在本次运行的内存中，绝不写入磁盘；重启后需要重新输入。',
+    logRecoveredTitle: '请求日志提示',
+    storeRecoveredTitle: '设置文件已损坏，已重置',
+    storeRecovered: 'wwdev 无法读取 {path}（{reason}），因此已保存的档案、设置和链接历史从空白开始。损坏的文件已移到 {movedTo}；系统密钥环中的 Secret 未受影响。',
+    storeRecoveredNotMoved: 'wwdev 无法读取 {path}（{reason}），因此已保存的档案、设置和链接历史从空白开始。该文件无法移走（{error}），下次保存时会被覆盖：如需保留请立即复制。',
   },
   palette: {
     open: '跳转…',
@@ -235,6 +239,7 @@ const zh: Messages = {
     meaning: '含义',
     cause: '原因',
     fix: '解决办法',
+    source: '出处',
     none: '没有匹配的错误码。',
     officialDoc: '官方文档',
     unknown: '目录中没有 errcode {code}，请到官方文档中查找。',

@@ -12,6 +12,7 @@ pub fn entry(e: &errcode::ErrcodeEntry) -> ErrcodeEntry {
         cause_en: e.cause_en.into(),
         fix_zh: e.fix_zh.into(),
         fix_en: e.fix_en.into(),
+        source: e.source.into(),
         doc_url: errcode::doc_url(e.code),
     }
 }

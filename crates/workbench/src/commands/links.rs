@@ -8,21 +8,10 @@ use crate::Workbench;
 use wwdev_core::oauth;
 
 use crate::types::{
-    BatchLink, BatchParams, BatchView, BuiltLink, Explanation, OAuthParams, Problem, ProblemSeverity, WebLoginParams,
+    BatchLink, BatchParams, BatchView, BuiltLink, Explanation, OAuthParams, Problem, WebLoginParams,
 };
 use wwdev_core::error::UiError;
 
-pub fn problem(p: &oauth::Problem) -> Problem {
-    Problem {
-        id: p.id.to_owned(),
-        severity: match p.severity {
-            oauth::Severity::Error => ProblemSeverity::Error,
-            oauth::Severity::Warning => ProblemSeverity::Warning,
-        },
-        message_zh: p.message_zh.clone(),
-        message_en: p.message_en.clone(),
-    }
-}
 
 fn sandbox_host(state: &Workbench, for_sandbox: bool) -> UiResult<Option<String>> {
     if for_sandbox { Ok(Some(state.sandbox_handle()?.base_url())) } else { Ok(None) }
@@ -60,11 +49,11 @@ pub fn build_oauth(state: &Workbench, p: OAuthParams) -> UiResult<BuiltLink> {
     match oauth::build_oauth_url_at(&params, &prof.trusted_domains, host.as_deref()) {
         Ok(b) => {
             remember(state, &b.url, "oauth", &prof.id)?;
-            Ok(BuiltLink { url: Some(b.url), problems: b.problems.iter().map(problem).collect() })
+            Ok(BuiltLink { url: Some(b.url), problems: b.problems.to_vec() })
         }
         Err(e) => {
             // Blocking problems: show all of them instead of one joined error.
-            let problems: Vec<Problem> = oauth::validate_oauth(&params, &prof.trusted_domains).iter().map(problem).collect();
+            let problems: Vec<Problem> = oauth::validate_oauth(&params, &prof.trusted_domains).to_vec();
             if problems.is_empty() { Err(e.into()) } else { Ok(BuiltLink { url: None, problems }) }
         }
     }
@@ -84,11 +73,11 @@ pub fn build_weblogin(state: &Workbench, p: WebLoginParams) -> UiResult<BuiltLin
     match oauth::build_weblogin_url_at(&params, &prof.trusted_domains, host.as_deref()) {
         Ok(b) => {
             remember(state, &b.url, "weblogin", &prof.id)?;
-            Ok(BuiltLink { url: Some(b.url), problems: b.problems.iter().map(problem).collect() })
+            Ok(BuiltLink { url: Some(b.url), problems: b.problems.to_vec() })
         }
         Err(e) => {
             let problems: Vec<Problem> =
-                oauth::validate_weblogin(&params, &prof.trusted_domains).iter().map(problem).collect();
+                oauth::validate_weblogin(&params, &prof.trusted_domains).to_vec();
             if problems.is_empty() { Err(e.into()) } else { Ok(BuiltLink { url: None, problems }) }
         }
     }
@@ -136,7 +125,7 @@ pub fn build_batch(state: &Workbench, p: BatchParams) -> UiResult<BatchView> {
                 state: i.state.clone(),
                 redirect_uri: i.redirect_uri.clone(),
                 url: i.url.clone(),
-                problems: i.problems.iter().map(problem).collect(),
+                problems: i.problems.to_vec(),
             })
             .collect(),
     })
@@ -149,5 +138,5 @@ pub fn explain(state: &Workbench, profile_id: Option<&str>, url: &str) -> UiResu
     };
     let e = oauth::explain_url(url, &trusted);
     let kind = serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    Ok(Explanation { kind, fields: e.fields, fragment: e.fragment, problems: e.problems.iter().map(problem).collect() })
+    Ok(Explanation { kind, fields: e.fields, fragment: e.fragment, problems: e.problems.to_vec() })
 }

@@ -13,7 +13,7 @@ use wwdev_core::diagnose::{self, Cause, DiagnoseInput, Diagnosis, Kind, Pasted, 
 use wwdev_core::error::CoreError;
 use wwdev_core::secret::Secret;
 
-use crate::commands::{Ctx, exit_printed, pick};
+use crate::commands::{Ctx, TEXT_MAX_BYTES, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, exit_printed, pick};
 use crate::output::print_json;
 
 type Result<T> = std::result::Result<T, CoreError>;
@@ -124,10 +124,28 @@ pub async fn run(ctx: Ctx, a: DiagnoseArgs) -> Result<()> {
     let given = !a.tickets.is_empty() || !a.agent_tickets.is_empty();
     // --secret-stdin takes the first line of stdin; the paste is the rest.
     let secret = if !given { Some(ctx.secret()?) } else { None };
-    let mut text = String::new();
+    // At most the limit (and one byte more, to tell that it was over).
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut text)
+        .take(TEXT_MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| CoreError::invalid("stdin", format!("cannot read the pasted text from standard input: {e}")))?;
+    if bytes.len() > TEXT_MAX_BYTES {
+        bad_input(
+            json_out,
+            "paste",
+            format!("The paste is longer than {TEXT_MAX_BYTES} bytes: paste only what the signing function returned or printed, not a whole log or page."),
+            format!("粘贴的内容超过 {TEXT_MAX_BYTES} 字节：只粘贴签名函数返回或打印的内容，不要粘贴整个日志或页面。"),
+            None,
+        );
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    for (what, v) in [("--url", &a.url), ("--oauth-url", &a.oauth_url), ("--entry-url", &a.entry_url)] {
+        bounded(what, v.as_deref().unwrap_or(""), URL_MAX_BYTES)?;
+    }
+    for t in a.tickets.iter().chain(&a.agent_tickets) {
+        bounded("--ticket", t, VALUE_MAX_BYTES)?;
+    }
     let pasted: Pasted = match diagnose::parse_pasted(&text) {
         Ok(p) => p,
         Err(e) => bad_input(json_out, "paste", e.to_string(), e.message_zh(), Some(e.kind())),

@@ -144,11 +144,14 @@ pub async fn run(g: &Global, a: LogArgs) -> Result<()> {
             page.reverse();
             page.iter().for_each(|s| print_line(s, g.json));
             let mut last = page.last().map(|s| s.id).or(store.latest_id().map_err(err)?).unwrap_or(0);
-            while follow {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                for s in store.since_id_filtered(&f, last).map_err(err)? {
-                    print_line(&s, g.json);
-                    last = last.max(s.id);
+            if follow {
+                // Until interrupted (Ctrl+C ends the process).
+                loop {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    for s in store.since_id_filtered(&f, last).map_err(err)? {
+                        print_line(&s, g.json);
+                        last = last.max(s.id);
+                    }
                 }
             }
         }

@@ -24,7 +24,7 @@ use crate::output::{print_json, utc};
 <script src=\"http://127.0.0.1:PORT/__wwdev/client.js\"></script>  (desktop browser only) plays the WeCom client\n\
 Signatures: GET /__wwdev/signature?url=<location.href without #...> (alias /jssdk/signature).\n\
 Needs --corpid, --agentid and the app secret (WWDEV_SECRET). Listens on 127.0.0.1 only.")]
-pub struct SignServerArgs {
+pub struct LiveArgs {
     /// Port on 127.0.0.1 (0 = any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
@@ -63,11 +63,11 @@ async fn sandbox_seed(base_url: &str) -> Option<wwdev_sandbox::Seed> {
     r.json().await.ok()
 }
 
-pub async fn run(ctx: Ctx, a: SignServerArgs) -> Result<(), CoreError> {
+pub async fn run(ctx: Ctx, a: LiveArgs) -> Result<(), CoreError> {
     let secret = ctx.secret()?;
     let key = ctx.key()?;
     let agentid = ctx.agentid()?;
-    let sink = crate::log_cmd::sink(&ctx.g);
+    let sink = crate::commands::log::sink(&ctx.g);
     let seed = sandbox_seed(&ctx.g.base_url).await;
     let source = CacheTicketSource { cache: Arc::new(ctx.cache), client: ctx.client, key, secret };
     // Fetch once before listening, so wrong credentials fail here and not in the page.

@@ -1,0 +1,41 @@
+//! `wwdev errcode`: explain an errcode or search the catalogue.
+
+use super::{Result, VALUE_MAX_BYTES, bounded, pick};
+use crate::Global;
+use crate::output::print_json;
+use clap::Args;
+use serde_json::json;
+use wwdev_core::error::CoreError;
+
+#[derive(Args, Debug)]
+pub struct ErrcodeArgs {
+    /// An errcode (e.g. 40029) or words to search for (e.g. "ticket").
+    pub query: String,
+}
+
+pub(crate) fn run(g: &Global, a: ErrcodeArgs) -> Result<()> {
+    let q = bounded("query", a.query.trim(), VALUE_MAX_BYTES)?;
+    let entries: Vec<_> = match q.parse::<i64>() {
+        Ok(code) => wwdev_core::errcode::lookup(code).into_iter().collect(),
+        Err(_) => wwdev_core::errcode::search(q),
+    };
+    if entries.is_empty() {
+        return Err(CoreError::invalid(
+            "errcode",
+            format!("`{q}` is not in the offline catalogue — look it up at {}", wwdev_core::errcode::doc_url(q.parse().unwrap_or(0))),
+        ));
+    }
+    if g.json {
+        let v: Vec<_> = entries.iter().map(|e| json!({ "entry": e, "doc_url": wwdev_core::errcode::doc_url(e.code) })).collect();
+        print_json(&json!({ "ok": true, "entries": v }));
+        return Ok(());
+    }
+    for e in entries {
+        println!("{} {}", e.code, e.name);
+        println!("  {}", pick(e.meaning_zh, e.meaning_en));
+        println!("  {}: {}", pick("常见原因", "usual cause"), pick(e.cause_zh, e.cause_en));
+        println!("  {}: {}", pick("解决办法", "fix"), pick(e.fix_zh, e.fix_en));
+        println!("  {}", wwdev_core::errcode::doc_url(e.code));
+    }
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! `wwdev sandbox`: run the WeCom sandbox until interrupted.
+
+use super::Result;
+use crate::Global;
+use clap::Args;
+use serde_json::json;
+use crate::output::print_json;
+use wwdev_core::error::CoreError;
+
+#[derive(Args, Debug)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+pub(crate) async fn run(g: &Global, a: SandboxArgs) -> Result<()> {
+    let handle = wwdev_sandbox::start(wwdev_sandbox::SandboxConfig { port: a.port, ..Default::default() })
+        .await
+        .map_err(|e| CoreError::invalid("port", format!("cannot listen on 127.0.0.1:{}: {e} — pick another --port or 0", a.port)))?;
+    let seed = handle.seed();
+    let base = handle.base_url();
+    if g.json {
+        let apps: Vec<_> = seed
+            .apps
+            .iter()
+            .map(|x| json!({ "agentid": x.agentid, "secret": x.secret, "name": x.name, "trusted_domains": x.trusted_domains }))
+            .collect();
+        let members: Vec<_> = seed.members.iter().map(|m| json!({ "userid": m.userid, "name": m.name })).collect();
+        print_json(&json!({ "base_url": base, "corpid": seed.corpid, "apps": apps, "members": members }));
+    } else {
+        println!("WeCom sandbox listening on {base}  (Ctrl+C to stop)");
+        println!("corpid   {}", seed.corpid);
+        for x in &seed.apps {
+            println!("app      {} {}  secret {}  trusted domains {}", x.agentid, x.name, x.secret, x.trusted_domains.join(", "));
+        }
+        let names: Vec<_> = seed.members.iter().map(|m| format!("{} ({})", m.userid, m.name)).collect();
+        println!("members  {}", names.join(", "));
+        println!("try      wwdev --base-url {base} --corpid {} token   (with WWDEV_SECRET set to an app secret)", seed.corpid);
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    tokio::signal::ctrl_c().await?;
+    handle.shutdown().await;
+    Ok(())
+}
