@@ -162,7 +162,7 @@ pub fn sessions<'a>(events: impl IntoIterator<Item = &'a LiveEventView>) -> Vec<
             s.entry_url = d.get("entry").and_then(Value::as_str).map(str::to_owned).or_else(|| e.href.clone());
         }
     }
-    out.sort_by(|a, b| b.last_ms.cmp(&a.last_ms));
+    out.sort_by_key(|s| std::cmp::Reverse(s.last_ms));
     out
 }
 
