@@ -159,7 +159,9 @@ pub fn sessions<'a>(events: impl IntoIterator<Item = &'a LiveEventView>) -> Vec<
             s.user_agent = Some(ua.to_owned());
         }
         if s.entry_url.is_none() {
-            s.entry_url = d.get("entry").and_then(Value::as_str).map(str::to_owned).or_else(|| e.href.clone());
+            // probe.js's `entry` is the entry URL; the simulator's is the getContext entry (`normal`).
+            let entry = d.get("entry").and_then(Value::as_str).filter(|x| x.starts_with("http://") || x.starts_with("https://"));
+            s.entry_url = entry.map(str::to_owned).or_else(|| e.href.clone());
         }
     }
     out.sort_by_key(|s| std::cmp::Reverse(s.last_ms));
@@ -206,7 +208,7 @@ mod tests {
     fn events_group_into_sessions_with_client_facts() {
         let list = vec![
             ev(1, "session", "a", json!({"entry": "https://app.example.com/", "ua": {"client": "wxwork", "os": "iOS", "wxwork": "4.1.30"}}), None),
-            ev(2, "session", "b", json!({}), None),
+            ev(2, "session", "b", json!({"entry": "normal"}), None),
             ev(3, "config", "a", json!({}), Some(false)),
             ev(4, "jsapi", "a", json!({}), Some(true)),
         ];
@@ -217,7 +219,7 @@ mod tests {
         assert_eq!(s[0].entry_url.as_deref(), Some("https://app.example.com/"));
         assert_eq!((s[0].events, s[0].failures, s[0].first_ms, s[0].last_ms), (3, 1, 1001, 1004));
         assert_eq!(s[1].client, "unknown");
-        assert_eq!(s[1].entry_url.as_deref(), Some("https://app.example.com/p2"), "no entry reported: the first href");
+        assert_eq!(s[1].entry_url.as_deref(), Some("https://app.example.com/p2"), "no entry URL reported (a simulator's getContext entry is not one): the first href");
     }
 
     #[test]

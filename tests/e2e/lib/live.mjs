@@ -38,3 +38,36 @@ export async function setLook(b, locale, theme, restOn = 'live-verdict') {
   if (await rest.isExisting()) await rest.moveTo();
   await b.pause(600);
 }
+
+/**
+ * Serves `html` at every path on 127.0.0.1 (a stand-in for the developer's dev server).
+ * Returns { port, close() }.
+ */
+export async function servePage(html) {
+  const http = await import('node:http');
+  const server = http.createServer((_req, res) => { res.setHeader('content-type', 'text/html; charset=utf-8'); res.end(html); });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { port: server.address().port, close: () => new Promise((r) => server.close(r)) };
+}
+
+/**
+ * Opens `url` in a real headless Chromium, with `host` resolved to 127.0.0.1:`port` (so
+ * the page runs on the app's trusted domain). Returns { kill() }; the browser runs until then.
+ */
+export async function openInChromium(url, host, port) {
+  const { spawn } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'wwdev-e2e-chromium-'));
+  const child = spawn(process.env.CHROME ?? '/usr/bin/chromium', [
+    '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-proxy-server',
+    '--no-first-run', `--user-data-dir=${profile}`, `--host-resolver-rules=MAP ${host}:80 127.0.0.1:${port}`, url,
+  ], { stdio: 'ignore', detached: true });
+  return {
+    kill() {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

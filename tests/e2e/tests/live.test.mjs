@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, click, invoke, launchApp, makeHome, screenshot, tid, waitForIpc, waitText } from '../lib/app.mjs';
 import { setText } from '../lib/text.mjs';
-import { bridgeToken, postBatch, setLook, sha1 } from '../lib/live.mjs';
+import { bridgeToken, openInChromium, postBatch, servePage, setLook, sha1 } from '../lib/live.mjs';
 
 const HAS_UI = fs.existsSync(path.join(ROOT, 'ui/package.json'));
 const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.30 MicroMessenger/7.0.1';
@@ -111,5 +111,44 @@ describe('live page bridge screen', { skip: !HAS_UI && 'ui/ not built' }, () => 
     await (await b.$('[data-testid="live-session"][data-session="e2e-page-1"]')).waitForDisplayed({ timeout: 15000 });
     await click(b, 'live-stop');
     await tid(b, 'live-stopped').waitForDisplayed({ timeout: 15000 });
+  });
+  test('a real page in headless Chromium (probe.js + client.js) reports its fragment-signed config live', async () => {
+    await b.execute(() => { window.location.hash = '#/live'; });
+    await tid(b, 'screen-live').waitForDisplayed({ timeout: 15000 });
+    const profiles = await invoke(b, 'profiles_list');
+    const profile = profiles.profiles.find((p) => p.id === profiles.active_id);
+    const host = profile.trusted_domains[0];
+    await invoke(b, 'ticket_fetch', { profileId: profile.id, kind: 'corp', force: false });
+    const ticket = await invoke(b, 'secret_reveal', { profileId: profile.id, what: 'corp_ticket' });
+    // The bridge must exist before the page names its scripts: start it, then write the page.
+    if (await (await tid(b, 'live-stop')).isExisting()) { await click(b, 'live-stop'); await tid(b, 'live-stopped').waitForDisplayed({ timeout: 15000 }); }
+    await setText(b, 'live-origins', `http://${host}`);
+    await click(b, 'live-start');
+    const base = (await waitText(b, 'live-running', /127\.0\.0\.1:\d+/)).match(/http:\/\/127\.0\.0\.1:\d+/)[0];
+    const href = `http://${host}/shop/index.html#/cart`;
+    const nonce = 'ChromiumNonce123';
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = sha1(`jsapi_ticket=${ticket}&noncestr=${nonce}&timestamp=${ts}&url=${href}`);
+    const params = { appId: profile.corpid, verifyTimestamp: ts, verifyNonceStr: nonce, verifySignature: signature, verifyJsApiList: ['getContext'] };
+    const page = await servePage(`<!doctype html><html><head>
+<script src="${base}/__wwdev/probe.js"></script><script src="${base}/__wwdev/client.js"></script>
+<script>
+  function go() { WeixinJSBridge.invoke('preVerifyJSAPI', ${JSON.stringify(params)}, function (r) { document.title = r.err_msg; }); }
+  if (window.WeixinJSBridge) go(); else document.addEventListener('WeixinJSBridgeReady', go);
+</script></head><body>shop</body></html>`);
+    const chromium = await openInChromium(href, host, page.port);
+    try {
+      const failure = await b.$('[data-testid="live-failure"][data-cause-id="fragment_in_url"]');
+      await failure.waitForDisplayed({ timeout: 30000 });
+      const session = await b.$('[data-testid="live-session"]');
+      await screenshot(b, 'live-chromium-zh-light');
+      const text = await session.getText();
+      assert.match(text, /wxwork 4\.\d/, 'client.js presents the page as WeCom desktop');
+      assert.ok(text.replace(/\s+/g, '').includes(href), text);
+      assert.match(await waitText(b, 'live-verdict', /invalid signature/), /config:invalid signature/);
+    } finally {
+      chromium.kill();
+      await page.close();
+    }
   });
 });

@@ -28,7 +28,7 @@ export function foldSession(list: LiveSessionView[], e: LiveEventView): LiveSess
     s.wxwork_version = ua.wxwork ?? null;
   }
   if (typeof e.detail?.userAgent === 'string') s.user_agent = e.detail.userAgent;
-  if (!s.entry_url) s.entry_url = typeof e.detail?.entry === 'string' ? e.detail.entry : e.href;
+  if (!s.entry_url) s.entry_url = entryUrl(e) ?? e.href;
   return [s, ...list.filter((x) => x.session !== e.session)].sort((a, b) => b.last_ms - a.last_ms);
 }
 
@@ -37,6 +37,12 @@ export function appendEvent(list: LiveEventView[], e: LiveEventView): LiveEventV
   if (list.some((x) => x.seq === e.seq)) return list;
   const out = [...list, e].sort((a, b) => a.seq - b.seq);
   return out.length > TIMELINE_KEPT ? out.slice(out.length - TIMELINE_KEPT) : out;
+}
+
+/** probe.js's `entry` (the page's first href); the simulator's `entry` is getContext's (`normal`), not a URL. */
+export function entryUrl(e: LiveEventView): string | null {
+  const v = e.detail?.entry;
+  return typeof v === 'string' && /^https?:\/\//.test(v) ? v : null;
 }
 
 export function isFailure(e: LiveEventView): boolean {
@@ -52,7 +58,7 @@ export function isFailedRegistration(e: LiveEventView): boolean {
 export function summary(e: LiveEventView): string {
   const d = e.detail ?? {};
   switch (e.kind) {
-    case 'session': return d.entry ?? e.href ?? '';
+    case 'session': return entryUrl(e) ?? e.href ?? '';
     case 'config': case 'agentConfig': case 'jsapi': return [d.api ?? e.kind, e.err_msg].filter(Boolean).join(' → ');
     case 'network': return `${d.method ?? 'GET'} ${d.url ?? ''} ${d.status ?? ''}${d.errcode != null ? ` errcode=${d.errcode}` : ''}`.trim();
     case 'console': return `${d.level ?? 'log'}: ${d.message ?? ''}`;
@@ -70,8 +76,8 @@ export function diagnosisQuery(e: LiveEventView): Record<string, string> {
   const signature = fields.find((f) => f.name === 'signature')?.got ?? p.signature;
   const pasted = JSON.stringify({ timestamp: p.timestamp, nonceStr: p.nonceStr, signature }, null, 2);
   const q: Record<string, string> = { pasted, pageUrl: e.href ?? '', kind: e.kind };
-  const entry = e.detail?.entry;
-  if (typeof entry === 'string' && entry && entry !== e.href) q.entryUrl = entry;
+  const entry = entryUrl(e);
+  if (entry && entry !== e.href) q.entryUrl = entry;
   return q;
 }
 
