@@ -1,7 +1,7 @@
 import type { Component } from 'vue';
 import {
   PeopleOutline, KeyOutline, CreateOutline, QrCodeOutline, PersonCircleOutline, TerminalOutline,
-  BookOutline, GlobeOutline, CubeOutline, SettingsOutline, ListOutline, GitCompareOutline,
+  BookOutline, GlobeOutline, CubeOutline, SettingsOutline, ListOutline, GitCompareOutline, PulseOutline,
 } from '@vicons/ionicons5';
 
 export interface NavScreen {
@@ -23,6 +23,7 @@ export const SCREENS: NavScreen[] = [
   { key: 'oauth', path: '/oauth', group: 'h5', icon: QrCodeOutline, keywords: ['authorize', 'redirect', 'qr', 'web login', '扫码登录', '网页授权', 'link explainer'] },
   { key: 'identity', path: '/identity', group: 'h5', icon: PersonCircleOutline, keywords: ['code', 'userid', 'getuserinfo', 'openid', 'user', '成员'] },
   { key: 'diagnosis', path: '/diagnosis', group: 'h5', icon: GitCompareOutline, keywords: ['diff', 'signature invalid', '诊断'] },
+  { key: 'live', path: '/live', group: 'h5', icon: PulseOutline, keywords: ['probe.js', 'client.js', 'bridge', 'config:fail', 'agentConfig', 'session', '实时', '桥接'] },
   { key: 'console', path: '/console', group: 'debug', icon: TerminalOutline, keywords: ['api', 'request', 'cgi-bin', '调试'] },
   { key: 'log', path: '/log', group: 'debug', icon: ListOutline, keywords: ['history', 'requests', 'har', '日志'] },
   { key: 'errcodes', path: '/errcodes', group: 'debug', icon: BookOutline, keywords: ['errcode', 'error', '错误'] },

@@ -12,6 +12,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/oauth', component: () => import('./screens/OAuthScreen.vue') },
   { path: '/identity', component: () => import('./screens/IdentityScreen.vue') },
   { path: '/diagnosis', component: () => import('./screens/DiagnosisScreen.vue') },
+  { path: '/live', component: () => import('./screens/LiveScreen.vue') },
   { path: '/console', component: () => import('./screens/ConsoleScreen.vue') },
   { path: '/log', component: () => import('./screens/LogScreen.vue') },
   { path: '/errcodes', component: () => import('./screens/ErrcodesScreen.vue') },

@@ -8,6 +8,7 @@ pub mod prelude {
     pub use crate::types::*;
     pub use crate::types_diag::*;
     pub use crate::types_log::*;
+    pub use crate::live::{LiveCause, LiveEventView, LiveSessionView};
     pub use serde_json::Value as JsonValue;
     pub use wwdev_core::error::{UiError, UiResult};
 }

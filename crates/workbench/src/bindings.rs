@@ -63,6 +63,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         DiagnosisView,
         SignerStatus,
         SignerEventView,
+        LiveEventView,
+        LiveSessionView,
     ];
     // The index re-exports every generated file, dependencies included.
     let mut names: Vec<String> = std::fs::read_dir(dir)?

@@ -38,6 +38,8 @@ pub mod events {
     pub const LOG_APPENDED: &str = "log-appended";
     /// A request reached the local signing endpoint; payload: `SignerEventView`.
     pub const SIGNER_EVENT: &str = "signer-event";
+    /// A page reported something to the page bridge; payload: `LiveEventView`.
+    pub const LIVE_EVENT: &str = "live-event";
 }
 
 /// Where live events go (Tauri events in the app). Must not block.

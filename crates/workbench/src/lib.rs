@@ -15,6 +15,7 @@ pub mod api;
 pub mod bindings;
 pub mod commands;
 pub mod host;
+pub mod live;
 pub mod qr;
 pub mod resolve;
 pub mod secrets;

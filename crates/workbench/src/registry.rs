@@ -93,12 +93,15 @@ macro_rules! with_commands {
                 diagnose::run(wb, diagnose::DiagnoseArgs {
                     profile_id, pasted, page_url, kind, oauth_url, entry_url, register_nonce, register_timestamp,
                 });
-            // ---- local signing endpoint ----
+            // ---- the page bridge (local signing endpoint + probe/client + intake) ----
             signer_start(profile_id: String, port: Option<u16>, origins: Vec<String>) -> SignerStatus =>
                 signer::start(wb, &profile_id, port, origins).await;
             signer_stop() -> SignerStatus => { signer::stop(wb).await; Ok(SignerStatus::default()) };
             signer_status() -> SignerStatus => Ok(signer::status(wb).await);
             signer_events(after: u32) -> Vec<SignerEventView> => Ok(signer::events(wb, after).await);
+            // ---- Live screen: the same bridge (signer_start/stop/status), its page events ----
+            live_sessions() -> Vec<LiveSessionView> => Ok(signer::live_sessions(wb).await);
+            live_timeline(session: String, after: u32) -> Vec<LiveEventView> => Ok(signer::live_timeline(wb, &session, after).await);
         }
     };
 }

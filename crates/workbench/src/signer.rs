@@ -1,13 +1,18 @@
-//! The local signing endpoint (crate wwdev-signer), switched on from the Diagnosis
-//! screen: 127.0.0.1 only, CORS limited to the origins the user lists, signatures from
-//! the profile's shared ticket cache, every request in the request log and in a live list.
+//! The app's one page bridge (crate wwdev-signer): the signing endpoint, probe.js,
+//! client.js and the event intake on one loopback port. The Diagnosis screen's endpoint
+//! panel and the Live screen start and stop the same bridge. 127.0.0.1 only, CORS
+//! limited to the origins the user lists, tickets from the profile's shared cache,
+//! every request and page event in the request log, in a bounded live list, and pushed
+//! to the UI.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast::error::RecvError;
-use wwdev_signer::{CacheTicketSource, SIGNATURE_PATH, SignerConfig, SignerHandle, register_snippet};
+use wwdev_core::jssdk::{AppFacts, CorpFacts, SimData};
+use wwdev_signer::{BridgeConfig, CacheTicketSource, SIGNATURE_PATH, SignerHandle, register_snippet};
 
+use crate::live::{LIVE_EVENTS_KEPT, LiveEventView, LiveSessionView};
 use crate::types_diag::{SignerEventView, SignerStatus};
 use wwdev_core::error::{ErrorKind, UiError, UiResult};
 use crate::Workbench;
@@ -22,12 +27,15 @@ pub struct Running {
     origins: Vec<String>,
     snippet: String,
     events: Arc<Mutex<VecDeque<SignerEventView>>>,
+    page_events: Arc<Mutex<VecDeque<LiveEventView>>>,
     collector: tokio::task::JoinHandle<()>,
+    page_collector: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
     fn status(&self) -> SignerStatus {
         let base = self.handle.base_url();
+        let proxy = crate::live::proxy_snippets(&base);
         SignerStatus {
             running: true,
             port: Some(self.handle.port()),
@@ -37,6 +45,9 @@ impl Running {
             profile_name: Some(self.profile_name.clone()),
             origins: self.origins.clone(),
             snippet: Some(self.snippet.clone()),
+            scripts: self.handle.script_tags().to_vec(),
+            proxy_vite: Some(proxy.0),
+            proxy_webpack: Some(proxy.1),
         }
     }
 }
@@ -44,6 +55,7 @@ impl Running {
 pub async fn stop(state: &Workbench) {
     if let Some(r) = state.signer.lock().await.take() {
         r.collector.abort();
+        r.page_collector.abort();
         r.handle.shutdown().await;
     }
 }
@@ -72,12 +84,30 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
         key: r.key.clone(),
         secret: r.secret()?.clone(),
     };
-    let config = SignerConfig {
+    // What client.js decides against and what the diagnosis knows of the corp: the
+    // sandbox's seed for the sandbox profile, else the profile's own trusted domains.
+    let (corp, sim) = match state.sandbox.get() {
+        Some(h) if state.is_sandbox_url(&r.profile.base_url) => {
+            (wwdev_sandbox::jssdk::corp_facts(h.seed()), wwdev_sandbox::jssdk::sim_data(h.seed()))
+        }
+        _ => {
+            let domains: Vec<String> =
+                r.profile.trusted_domains.iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
+            let apps = r.profile.agentid.trim().parse().map(|agentid| {
+                vec![AppFacts { agentid, name: String::new(), trusted_domains: (!domains.is_empty()).then_some(domains) }]
+            });
+            (CorpFacts { corpid: r.profile.corpid.clone(), apps: apps.unwrap_or_default(), apps_complete: false }, SimData::default())
+        }
+    };
+    let config = BridgeConfig {
         port: port.unwrap_or(0),
         allowed_origins: origins.clone(),
         sink: state.request_sink.clone(),
         profile: r.profile.name.clone(),
         clock,
+        corp: Some(corp),
+        sim,
+        ..Default::default()
     };
     let handle = wwdev_signer::start(config, Arc::new(source)).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::InvalidInput {
@@ -123,6 +153,31 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
             }
         }
     });
+    let page_events: Arc<Mutex<VecDeque<LiveEventView>>> = Default::default();
+    let mut page_rx = handle.subscribe_events();
+    let kept = page_events.clone();
+    let emitter = state.events.clone();
+    let page_collector = tokio::spawn(async move {
+        let mut seq = 0u32;
+        loop {
+            match page_rx.recv().await {
+                Ok(ev) => {
+                    seq += 1;
+                    let view = LiveEventView::from_bridge(seq, ev);
+                    let mut q = kept.lock().unwrap_or_else(|p| p.into_inner());
+                    if q.len() == LIVE_EVENTS_KEPT {
+                        q.pop_front();
+                    }
+                    q.push_back(view.clone());
+                    drop(q);
+                    emitter.emit(crate::host::events::LIVE_EVENT, serde_json::to_value(&view).unwrap_or_default());
+                }
+                // Missed some under a burst: the request log still has them all.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
     let running = Running {
         snippet: register_snippet(&handle.base_url(), &r.profile.corpid, &r.profile.agentid),
         handle,
@@ -130,7 +185,9 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
         profile_name: r.profile.name.clone(),
         origins,
         events,
+        page_events,
         collector,
+        page_collector,
     };
     let status = running.status();
     *state.signer.lock().await = Some(running);
@@ -147,6 +204,33 @@ pub async fn events(state: &Workbench, after: u32) -> Vec<SignerEventView> {
         None => vec![],
     }
 }
+
+/// Page sessions seen by the running bridge, the most recently active first.
+pub async fn live_sessions(state: &Workbench) -> Vec<LiveSessionView> {
+    match state.signer.lock().await.as_ref() {
+        Some(r) => crate::live::sessions(r.page_events.lock().unwrap_or_else(|p| p.into_inner()).iter()),
+        None => vec![],
+    }
+}
+
+/// One session's events, oldest first (`session` empty: every session), after `after`.
+pub async fn live_timeline(state: &Workbench, session: &str, after: u32) -> Vec<LiveEventView> {
+    match state.signer.lock().await.as_ref() {
+        Some(r) => r
+            .page_events
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|e| e.seq > after && (session.is_empty() || e.session == session))
+            .cloned()
+            .collect(),
+        None => vec![],
+    }
+}
+
+#[cfg(test)]
+#[path = "signer_tests.rs"]
+mod live_tests;
 
 #[cfg(test)]
 mod tests {

@@ -254,6 +254,12 @@ pub struct SignerStatus {
     pub origins: Vec<String>,
     /// Ready-to-paste `ww.register` call using the endpoint.
     pub snippet: Option<String>,
+    /// The `<script>` tags of probe.js and client.js (client.js for a desktop browser only).
+    pub scripts: Vec<String>,
+    /// Vite `server.proxy` config that lets a phone reach the bridge through the dev server.
+    pub proxy_vite: Option<String>,
+    /// The same for webpack-dev-server.
+    pub proxy_webpack: Option<String>,
 }
 
 /// One request the endpoint answered (or refused).

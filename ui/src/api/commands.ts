@@ -1,7 +1,7 @@
 // Generated from crates/workbench/src/registry.rs by crates/workbench/src/bindings.rs. Do not edit.
 import { invoke } from '@tauri-apps/api/core';
 import { toUiError } from '../lib/errors';
-import type { AppInfo, BatchParams, BatchView, BuiltLink, CachedView, ConnectionTest, ConsoleEndpoint, ConsoleResponse, CredentialsView, DiagnoseKind, DiagnosisView, DomainCheckParams, DomainReport, ErrcodeEntry, Explanation, IdentityReport, LinkHistoryItem, LogDetail, LogExportFormat, LogFacets, LogFilterView, LogItem, LogPage, LogPageArgs, LogReplayResult, OAuthParams, Profile, ProfileView, ProfilesView, QrFormat, RevealWhat, SandboxFault, SandboxView, Settings, SignReport, SignerEventView, SignerStatus, TicketHistoryItem, TicketKind, WebLoginParams } from '../bindings';
+import type { AppInfo, BatchParams, BatchView, BuiltLink, CachedView, ConnectionTest, ConsoleEndpoint, ConsoleResponse, CredentialsView, DiagnoseKind, DiagnosisView, DomainCheckParams, DomainReport, ErrcodeEntry, Explanation, IdentityReport, LinkHistoryItem, LiveEventView, LiveSessionView, LogDetail, LogExportFormat, LogFacets, LogFilterView, LogItem, LogPage, LogPageArgs, LogReplayResult, OAuthParams, Profile, ProfileView, ProfilesView, QrFormat, RevealWhat, SandboxFault, SandboxView, Settings, SignReport, SignerEventView, SignerStatus, TicketHistoryItem, TicketKind, WebLoginParams } from '../bindings';
 
 /** Calls a command; a rejection is always normalised to a UiError. */
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -13,7 +13,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 /** Every command the UI may call, in registry order. */
-export const COMMANDS = ['app_info', 'app_ready', 'settings_get', 'settings_set', 'profiles_list', 'profile_save', 'profile_delete', 'profile_duplicate', 'profile_set_active', 'profiles_export', 'profiles_import', 'profile_test', 'credentials_snapshot', 'token_fetch', 'ticket_fetch', 'ticket_history', 'secret_reveal', 'sign', 'oauth_build', 'weblogin_build', 'oauth_batch', 'explain_url', 'qr_svg', 'qr_png_base64', 'qr_save', 'link_history', 'link_history_clear', 'identity_lookup', 'user_get', 'user_to_openid', 'console_catalog', 'console_send', 'errcodes_search', 'errcode_get', 'domain_check', 'sandbox_status', 'sandbox_advance_clock', 'sandbox_set_fault', 'sandbox_clear_faults', 'sandbox_reset', 'sandbox_authorize_url', 'log_query', 'log_since', 'log_get', 'log_facets', 'log_export', 'log_export_text', 'log_clear', 'log_replay', 'log_curl', 'diagnose', 'signer_start', 'signer_stop', 'signer_status', 'signer_events'] as const;
+export const COMMANDS = ['app_info', 'app_ready', 'settings_get', 'settings_set', 'profiles_list', 'profile_save', 'profile_delete', 'profile_duplicate', 'profile_set_active', 'profiles_export', 'profiles_import', 'profile_test', 'credentials_snapshot', 'token_fetch', 'ticket_fetch', 'ticket_history', 'secret_reveal', 'sign', 'oauth_build', 'weblogin_build', 'oauth_batch', 'explain_url', 'qr_svg', 'qr_png_base64', 'qr_save', 'link_history', 'link_history_clear', 'identity_lookup', 'user_get', 'user_to_openid', 'console_catalog', 'console_send', 'errcodes_search', 'errcode_get', 'domain_check', 'sandbox_status', 'sandbox_advance_clock', 'sandbox_set_fault', 'sandbox_clear_faults', 'sandbox_reset', 'sandbox_authorize_url', 'log_query', 'log_since', 'log_get', 'log_facets', 'log_export', 'log_export_text', 'log_clear', 'log_replay', 'log_curl', 'diagnose', 'signer_start', 'signer_stop', 'signer_status', 'signer_events', 'live_sessions', 'live_timeline'] as const;
 
 export const appInfo = (): Promise<AppInfo> => call('app_info');
 export const appReady = (): Promise<void> => call('app_ready');
@@ -70,3 +70,5 @@ export const signerStart = (profileId: string, port: number | null, origins: Arr
 export const signerStop = (): Promise<SignerStatus> => call('signer_stop');
 export const signerStatus = (): Promise<SignerStatus> => call('signer_status');
 export const signerEvents = (after: number): Promise<Array<SignerEventView>> => call('signer_events', { after });
+export const liveSessions = (): Promise<Array<LiveSessionView>> => call('live_sessions');
+export const liveTimeline = (session: string, after: number): Promise<Array<LiveEventView>> => call('live_timeline', { session, after });

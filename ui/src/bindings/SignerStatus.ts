@@ -12,4 +12,16 @@ signature_url: string | null, profile_id: string | null, profile_name: string | 
 /**
  * Ready-to-paste `ww.register` call using the endpoint.
  */
-snippet: string | null, };
+snippet: string | null, 
+/**
+ * The `<script>` tags of probe.js and client.js (client.js for a desktop browser only).
+ */
+scripts: Array<string>, 
+/**
+ * Vite `server.proxy` config that lets a phone reach the bridge through the dev server.
+ */
+proxy_vite: string | null, 
+/**
+ * The same for webpack-dev-server.
+ */
+proxy_webpack: string | null, };

@@ -1,6 +1,7 @@
 // English messages. zh.ts must have exactly the same keys (checked by vue-tsc through
 // the Messages type and by tests/i18n.test.ts). vue-i18n syntax: avoid raw @ and |.
 import { diagEn, logEn } from './features';
+import { liveEn } from './live';
 const en = {
   nav: {
     profiles: 'Profiles',
@@ -9,6 +10,7 @@ const en = {
     oauth: 'OAuth links',
     identity: 'Identity',
     diagnosis: 'Signature diagnosis',
+    live: 'Live page',
     console: 'API console',
     log: 'Request log',
     errcodes: 'Error codes',
@@ -309,6 +311,7 @@ const en = {
   },
   log: logEn,
   diag: diagEn,
+  live: liveEn,
   settings: {
     appearance: 'Appearance',
     language: 'Language',

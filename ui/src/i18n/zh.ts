@@ -1,5 +1,6 @@
 // 中文文案（默认语言）。键必须与 en.ts 完全一致（Messages 类型 + tests/i18n.test.ts 检查）。
 import { diagZh, logZh } from './features';
+import { liveZh } from './live';
 import type { Messages } from './en';
 
 const zh: Messages = {
@@ -10,6 +11,7 @@ const zh: Messages = {
     oauth: 'OAuth 链接',
     identity: '身份查询',
     diagnosis: '签名诊断',
+    live: '实时调试',
     console: '接口调试',
     log: '请求日志',
     errcodes: '错误码',
@@ -310,6 +312,7 @@ const zh: Messages = {
   },
   log: logZh,
   diag: diagZh,
+  live: liveZh,
   settings: {
     appearance: '外观',
     language: '语言',
