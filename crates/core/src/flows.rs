@@ -12,6 +12,7 @@ use serde::Serialize;
 
 /// One step of a flow and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "Step.ts"))]
 pub struct Step {
     /// e.g. `parse_callback`, `gettoken`, `auth/getuserinfo`, `user/get`, `auth/getuserdetail`.
     pub name: String,
@@ -186,6 +187,7 @@ pub async fn identity_lookup(
 /// from the cache so the next call fetches a fresh one; the call itself is not retried
 /// (a debugging tool shows what happened). Used by the API console, log replay and
 /// `wwdev call`.
+#[allow(clippy::too_many_arguments)] // the call's own parts plus what resolves the token
 pub async fn call_with_token(
     client: &WeComClient,
     cache: &TokenCache,

@@ -9,6 +9,7 @@ pub use wwdev_core::cache::TicketKind;
 pub use wwdev_core::client::DEFAULT_BASE_URL;
 pub use wwdev_core::error::{ErrorKind, UiError};
 pub use wwdev_core::oauth::{Problem, Severity as ProblemSeverity};
+pub use wwdev_core::flows::Step;
 pub use wwdev_core::profile::Profile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -366,14 +367,6 @@ pub struct ErrcodeEntry {
 
 // ---- identity ----
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export_to = "Step.ts")]
-pub struct Step {
-    /// "parse_callback" | "gettoken" | "auth/getuserinfo" | "user/get" | "auth/getuserdetail"
-    pub name: String,
-    pub ok: bool,
-    pub error: Option<UiError>,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export_to = "IdentityReport.ts")]

@@ -32,11 +32,7 @@ pub async fn lookup(state: &Workbench, profile_id: &str, input: &str) -> UiResul
         userinfo: json(&rep.userinfo),
         user: json(&rep.user),
         detail: json(&rep.detail),
-        steps: rep
-            .steps
-            .into_iter()
-            .map(|s| crate::types::Step { name: s.name, ok: s.ok, error: s.error.map(Into::into) })
-            .collect(),
+        steps: rep.steps,
         summary: rep.explanation,
         summary_zh: rep.explanation_zh,
     })
