@@ -26,7 +26,8 @@ fail() { printf '\033[1;31m[deb] FAIL: %s\033[0m\n' "$*" >&2; exit 1; }
 
 say "package: $DEB ($(du -h "$DEB" | cut -f1))"
 # --- static checks on the package itself ---
-contents="$(dpkg-deb -c "$DEB" | awk '{print $6}')"
+# Member names with or without a leading "./" (dpkg-deb writes it, Tauri's bundler does not).
+contents="$(dpkg-deb -c "$DEB" | awk '{print $6}' | sed 's#^\./##; s#^#./#')"
 for f in ./usr/bin/wwdev-app ./usr/bin/wwdev ./usr/share/applications/wwdev.desktop; do
   grep -qx "$f" <<<"$contents" || fail "$f is not in the package"
 done
