@@ -108,8 +108,10 @@ pub struct VerifyInput {
     pub entry_url: Option<String>,
 }
 
-/// One cause found by the diagnosis engine, as decisions report it.
+/// One cause found by the diagnosis engine, as decisions and the Live screen report it
+/// (the fields of [`cause_json`], without the ticket).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export_to = "DiagnosedCause.ts"))]
 pub struct DiagnosedCause {
     /// Stable id from [`diagnose::CAUSE_IDS`], e.g. `fragment_in_url`.
     pub id: String,

@@ -8,7 +8,8 @@ pub mod prelude {
     pub use crate::types::*;
     pub use crate::types_diag::*;
     pub use crate::types_log::*;
-    pub use crate::live::{LiveCause, LiveEventView, LiveSessionView};
+    pub use crate::live::{LiveEventView, LiveSessionView};
+    pub use wwdev_core::jssdk::DiagnosedCause;
     pub use serde_json::Value as JsonValue;
     pub use wwdev_core::error::{UiError, UiResult};
 }

@@ -5,24 +5,11 @@
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
+use wwdev_core::jssdk::DiagnosedCause;
 use wwdev_signer::BridgeEvent;
 
 /// Page events kept in memory for the Live screen (the request log keeps them all).
 pub const LIVE_EVENTS_KEPT: usize = 2000;
-
-/// The top diagnosed cause of a failed config / agentConfig, both languages.
-#[derive(Debug, Clone, PartialEq, Serialize, TS, Default)]
-#[ts(export_to = "LiveCause.ts")]
-pub struct LiveCause {
-    pub id: String,
-    pub confidence: String,
-    pub title: String,
-    pub title_zh: String,
-    pub detail: String,
-    pub detail_zh: String,
-    pub fix: String,
-    pub fix_zh: String,
-}
 
 /// One page event, for the timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -46,7 +33,7 @@ pub struct LiveEventView {
     #[ts(type = "Record<string, any> | null")]
     pub diagnosis: Option<Value>,
     /// `diagnosis.valid == false` and its first cause, ready to show.
-    pub top_cause: Option<LiveCause>,
+    pub top_cause: Option<DiagnosedCause>,
     /// Type-specific fields (`api`, `params`, `entry`, `ua`, `message`, `url`, `status`, ...).
     #[ts(type = "Record<string, any>")]
     pub detail: Value,
@@ -54,7 +41,10 @@ pub struct LiveEventView {
 
 impl LiveEventView {
     pub fn from_bridge(seq: u32, e: BridgeEvent) -> Self {
-        let top_cause = e.top_cause().and_then(|_| e.diagnosis.as_ref()?["causes"].get(0).map(cause));
+        // The causes are `jssdk::cause_json` objects: the DiagnosedCause fields plus the ticket.
+        let top_cause = e
+            .top_cause()
+            .and_then(|_| serde_json::from_value(e.diagnosis.as_ref()?["causes"].get(0)?.clone()).ok());
         LiveEventView {
             seq,
             time_ms: e.time_ms,
@@ -74,20 +64,6 @@ impl LiveEventView {
     /// A failed config/agentConfig/JS-API call, an error, or a refused request.
     pub fn failed(&self) -> bool {
         self.ok == Some(false) || matches!(self.kind.as_str(), "error" | "refused")
-    }
-}
-
-fn cause(c: &Value) -> LiveCause {
-    let s = |k: &str| c[k].as_str().unwrap_or_default().to_owned();
-    LiveCause {
-        id: s("id"),
-        confidence: c["confidence"].as_str().map(str::to_owned).unwrap_or_else(|| c["confidence"].to_string()),
-        title: s("title"),
-        title_zh: s("title_zh"),
-        detail: s("detail"),
-        detail_zh: s("detail_zh"),
-        fix: s("fix"),
-        fix_zh: s("fix_zh"),
     }
 }
 
