@@ -235,7 +235,7 @@ mod live_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::log::tests::sandbox_profile;
+    use crate::commands::log::tests::{sandbox_profile, with_log};
     use crate::commands::log::query;
     use crate::host::RecordedEvents;
     use crate::types_log::{LogFilterView, LogPageArgs};
@@ -256,11 +256,7 @@ mod tests {
     async fn start_sign_list_log_stop() {
         let dir = tempfile::tempdir().unwrap();
         let pushed = Arc::new(RecordedEvents::default());
-        let st = Workbench::new(crate::Host {
-            log: crate::log_open(Some(&dir.path().join("log.sqlite3")), &Default::default()),
-            events: pushed.clone(),
-            ..crate::Host::in_memory()
-        });
+        let st = with_log(dir.path(), pushed.clone());
         let (pid, _) = sandbox_profile(&st).await;
         assert!(!status(&st).await.running);
         let s = start(&st, &pid, None, vec!["http://localhost:5173".into()]).await.unwrap();

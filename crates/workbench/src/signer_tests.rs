@@ -10,7 +10,7 @@ use wwdev_core::cache::TicketKind;
 
 use super::*;
 use crate::commands::log::query;
-use crate::commands::log::tests::sandbox_profile;
+use crate::commands::log::tests::{sandbox_profile, with_log};
 use crate::host::RecordedEvents;
 use crate::types_log::{LogFilterView, LogPageArgs};
 
@@ -28,11 +28,7 @@ async fn http(method: &str, url: &str, body: Option<String>) -> (u16, String) {
 async fn a_fragment_signed_config_becomes_a_diagnosed_session() {
     let dir = tempfile::tempdir().unwrap();
     let pushed = Arc::new(RecordedEvents::default());
-    let st = Workbench::new(crate::Host {
-        log: crate::log_open(Some(&dir.path().join("log.sqlite3")), &Default::default()),
-        events: pushed.clone(),
-        ..crate::Host::in_memory()
-    });
+    let st = with_log(dir.path(), pushed.clone());
     let (pid, _) = sandbox_profile(&st).await;
     let s = start(&st, &pid, None, vec!["http://localhost:5173".into()]).await.unwrap();
     let base = s.base_url.clone().unwrap();
@@ -66,9 +62,11 @@ async fn a_fragment_signed_config_becomes_a_diagnosed_session() {
     assert_eq!(code, 200, "{body}");
 
     let mut timeline = vec![];
+    let live_pushed = || pushed.0.lock().unwrap().iter().filter(|(n, _)| n == crate::host::events::LIVE_EVENT).count();
+    // The collector keeps an event, then pushes it: wait for both, so nothing arrives later.
     for _ in 0..250 {
         timeline = live_timeline(&st, "page-1", 0).await;
-        if timeline.len() >= 2 {
+        if timeline.len() >= 2 && live_pushed() >= 2 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

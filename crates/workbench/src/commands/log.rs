@@ -248,13 +248,19 @@ pub(crate) mod tests {
     use super::*;
     use std::path::Path;
 
-    fn state_with_log(dir: &Path) -> Workbench {
+    /// A workbench with a request log in `dir` and its events going to `events`.
+    pub(crate) fn with_log(dir: &Path, events: Arc<dyn EventSink>) -> Workbench {
         let st = Workbench::new(crate::Host {
             log: crate::log_open(Some(&dir.join("log.sqlite3")), &Default::default()),
+            events,
             ..crate::Host::in_memory()
         });
         assert!(st.log.is_some(), "{:?}", st.log_message);
         st
+    }
+
+    fn state_with_log(dir: &Path) -> Workbench {
+        with_log(dir, Arc::new(crate::host::NoEvents))
     }
 
     /// Starts a sandbox and its profile; returns (profile id, the app secret).
