@@ -97,10 +97,7 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
     let kv = Arc::new(PluginStore(store));
     let (secrets, keyring) = open_secret_store();
     startup_trace::step("keyring probed");
-    let settings: Settings = wwdev_workbench::host::KvStore::get(kv.as_ref(), "settings")
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
-    let log = wwdev_workbench::log_open(None, &settings);
+    let log = wwdev_workbench::log_open(None, &wwdev_workbench::state::stored_settings(kv.as_ref()));
     startup_trace::step("request log opened");
     Ok(Workbench::new(Host {
         kv,

@@ -140,9 +140,7 @@ impl Workbench {
     }
 
     fn load<T: DeserializeOwned + Default>(&self, key: &str) -> T {
-        // A value that no longer parses (e.g. written by a newer version) is treated as
-        // absent rather than crashing the app; the next save replaces it.
-        self.kv.get(key).and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
+        load(self.kv.as_ref(), key)
     }
 
     fn save<T: Serialize>(&self, key: &str, value: &T) -> UiResult<()> {
@@ -372,6 +370,18 @@ impl Workbench {
         let _g = self.write.lock().unwrap_or_else(|p| p.into_inner());
         self.save(K_LINKS, &Vec::<LinkHistoryItem>::new())
     }
+}
+
+/// The settings kept in `kv`, before a workbench exists (the host needs the log
+/// retention to open the request log).
+pub fn stored_settings(kv: &dyn KvStore) -> Settings {
+    load(kv, K_SETTINGS)
+}
+
+fn load<T: DeserializeOwned + Default>(kv: &dyn KvStore, key: &str) -> T {
+    // A value that no longer parses (e.g. written by a newer version) is treated as
+    // absent rather than crashing the app; the next save replaces it.
+    kv.get(key).and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
 }
 
 fn new_id() -> String {
