@@ -5,6 +5,8 @@
 # this run with the same Tauri version (bare/ reuses src-tauri's Cargo.lock) and the same
 # release profile. Prints medians of RUNS runs (after one discarded warm-up) and ratios.
 #   bench/startup/run.sh [RUNS]      (default 5)
+# A third row measures wwdev whose request log holds WWDEV_BENCH_LOG_ENTRIES entries
+# (default 100000; 0 skips it).
 # Env: WWDEV_STARTUP_TRACE=1 also prints one traced wwdev start (step timestamps).
 #      WWDEV_BENCH_SKIP_BUILD=1 measures the binaries already built.
 set -euo pipefail
@@ -21,7 +23,9 @@ BARE_TARGET="$HERE/bare/target"
 
 if [ "${WWDEV_BENCH_SKIP_BUILD:-}" != "1" ]; then
   echo "[bench] building wwdev (release)"
-  (cd "$ROOT/src-tauri" && "$TAURI" build --no-bundle >/dev/null)
+  "$ROOT/scripts/ui-build.sh" >/dev/null
+  # Without Tauri's own UI step (ui-build.sh says why).
+  (cd "$ROOT/src-tauri" && "$TAURI" build --no-bundle --config '{"build":{"beforeBuildCommand":null}}' >/dev/null)
   echo "[bench] building the bare Tauri app (release)"
   lock="$ROOT/src-tauri/Cargo.lock"; [ -f "$lock" ] || lock="$ROOT/Cargo.lock"
   cp "$lock" "$HERE/bare/Cargo.lock"
@@ -42,15 +46,17 @@ else
   "$HERE/in-session.sh" "$RUNS" "$TMP" "$BARE" "$APP"
 fi
 
-python3 - "$TMP/bare.json" "$TMP/wwdev.json" "$APP" "$BARE" <<'PY'
+python3 - "$APP" "$BARE" "$TMP/bare.json" "$TMP/wwdev.json" "$TMP/wwdev-log.json" <<'PY'
 import json, os, sys
-bare, ww = (json.load(open(p)) for p in sys.argv[1:3])
-print(f"{'':8}{'first screen (median)':>24}{'peak RSS of tree (median)':>28}{'binary':>12}")
-for r, path in ((bare, sys.argv[4]), (ww, sys.argv[3])):
-    print(f"{r['label']:8}{r['ready_ms_median']:>21.1f} ms{r['peak_rss_mib_median']:>24.1f} MiB"
-          f"{os.path.getsize(path) / 2**20:>8.1f} MiB")
-print(f"{'ratio':8}{ww['ready_ms_median'] / bare['ready_ms_median']:>23.2f}x"
-      f"{ww['peak_rss_mib_median'] / bare['peak_rss_mib_median']:>27.2f}x")
-print(json.dumps({"bare": bare, "wwdev": ww}))
+app, bare_bin = sys.argv[1:3]
+bare, *rest = [json.load(open(p)) for p in sys.argv[3:] if os.path.exists(p)]
+print(f"{'':26}{'first screen (median)':>24}{'peak RSS of tree (median)':>28}{'ratio to bare':>18}")
+for r in [bare, *rest]:
+    ratio = "" if r is bare else f"{r['ready_ms_median'] / bare['ready_ms_median']:.2f}x / {r['peak_rss_mib_median'] / bare['peak_rss_mib_median']:.2f}x"
+    print(f"{r['label']:26}{r['ready_ms_median']:>21.1f} ms{r['peak_rss_mib_median']:>24.1f} MiB{ratio:>18}")
+print(f"binaries: bare {os.path.getsize(bare_bin):,} bytes, wwdev-app {os.path.getsize(app):,} bytes")
+print(json.dumps({r["label"]: r for r in [bare, *rest]}))
 PY
-if [ -s "$TMP/trace.txt" ]; then echo "[bench] traced wwdev start:"; cat "$TMP/trace.txt"; fi
+for t in trace trace-log; do
+  if [ -s "$TMP/$t.txt" ]; then echo "[bench] traced wwdev start ($t):"; cat "$TMP/$t.txt"; fi
+done

@@ -12,6 +12,7 @@ use tauri::{Emitter, Manager};
 use tauri_plugin_store::StoreExt;
 use wwdev_workbench::api::prelude::*;
 use wwdev_workbench::host::{EventSink, MemorySecretStore, SecretStore};
+use wwdev_workbench::request_log::LogSource;
 use wwdev_workbench::startup_trace;
 use wwdev_workbench::{Host, Workbench};
 
@@ -88,7 +89,9 @@ fn system_locale() -> String {
     sys_locale::get_locale().unwrap_or_else(|| "zh-CN".to_owned())
 }
 
-/// Builds the workbench for this app: store, keyring, request log, events.
+/// Builds the workbench for this app: store, keyring, request log, events. The request
+/// log opens on a thread of its own (its integrity check takes seconds with a large log),
+/// and commands wait for [`Workbench::startup_done`] (the embedded sandbox).
 fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<dyn std::error::Error>> {
     // A damaged store file is moved aside first (the plugin would overwrite it).
     let store_recovered = store_recovery::recover_store(app.handle(), STORE_FILE);
@@ -97,9 +100,8 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
     let kv = Arc::new(PluginStore(store));
     let (secrets, keyring) = open_secret_store();
     startup_trace::step("keyring probed");
-    let log = wwdev_workbench::log_open(None, &wwdev_workbench::state::stored_settings(kv.as_ref()));
-    startup_trace::step("request log opened");
-    Ok(Workbench::new(Host {
+    let settings = wwdev_workbench::state::stored_settings(kv.as_ref());
+    Ok(Workbench::starting(Host {
         kv,
         secrets,
         keyring,
@@ -107,7 +109,7 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
         system_locale: system_locale(),
         exit_when_ready,
         // The request log shared with the CLI; every WeCom call is recorded.
-        log,
+        log: LogSource::Opening(Box::new(move || wwdev_workbench::log_open(None, &settings))),
         store_recovered,
     }))
 }
@@ -122,13 +124,17 @@ pub fn run() {
         .on_page_load(|_, p| startup_trace::step(&format!("page load {:?}", p.event())))
         .setup(move |app| {
             startup_trace::step("setup");
-            let wb = workbench(app, exit_when_ready)?;
-            // The embedded sandbox: 127.0.0.1 on a free port, on Tauri's tokio runtime.
-            if let Err(e) = tauri::async_runtime::block_on(wb.start_sandbox()) {
-                eprintln!("wwdev: {}", e.message);
-            }
-            startup_trace::step("sandbox started");
-            app.manage(wb);
+            app.manage(workbench(app, exit_when_ready)?);
+            // The embedded sandbox (127.0.0.1, a free port) starts on Tauri's tokio runtime
+            // while the window is created; commands wait for it.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let wb = handle.state::<Workbench>();
+                if let Err(e) = wb.finish_startup().await {
+                    eprintln!("wwdev: {}", e.message);
+                }
+                startup_trace::step("sandbox started (background)");
+            });
             if exit_when_ready {
                 let handle = app.handle().clone();
                 std::thread::spawn(move || {

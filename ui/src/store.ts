@@ -1,6 +1,7 @@
 // App-wide state shared by every screen: app info, settings, profiles and the active
 // profile. A plain reactive object is enough here (no cross-store logic to justify Pinia).
 import { computed, reactive } from 'vue';
+import { listen } from '@tauri-apps/api/event';
 import * as api from './api';
 import type { AppInfo, ProfileView, Settings, UiError } from './api/types';
 import { toUiError } from './lib/errors';
@@ -21,16 +22,30 @@ export const store = reactive({
   activeId: null as string | null,
   loadError: null as UiError | null,
   loaded: false,
+  /** Said once about the request log: a damaged file moved aside, or no log this session. */
+  logNotice: null as { message: string; message_zh: string } | null,
 });
 
 export const activeProfile = computed<ProfileView | null>(
   () => store.profiles.find((p) => p.id === store.activeId) ?? store.profiles[0] ?? null,
 );
 
+/** Listens for `log-opened`: the request log opens in the background (its integrity
+ *  check takes seconds with a large log), so what it has to say may come after app_info. */
+async function listenForLogNotice(): Promise<void> {
+  await listen<{ message: string; message_zh: string }>('log-opened', (e) => { store.logNotice = e.payload; })
+    .catch(() => { /* outside the app (unit tests): nothing is pushed */ });
+}
+
 export async function loadAll(): Promise<void> {
   try {
+    // Listening first, so a notice pushed while app_info is answered is not missed.
+    await listenForLogNotice();
     const [info, settings, list] = await Promise.all([api.appInfo(), api.settingsGet(), api.profilesList()]);
     store.info = info;
+    if (info.log_recovered_message) {
+      store.logNotice = { message: info.log_recovered_message, message_zh: info.log_recovered_message_zh ?? info.log_recovered_message };
+    }
     store.settings = settings;
     store.profiles = list.profiles;
     store.activeId = list.active_id;

@@ -339,7 +339,7 @@ impl WeComClient {
         if config.timeout.is_zero() {
             return Err(CoreError::Config("timeout must be greater than zero".into()));
         }
-        let mut builder = reqwest::Client::builder()
+        let mut builder = crate::http::client_builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
             // WeCom answers plain http with a 301; following it would hide the mistake.

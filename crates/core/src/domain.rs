@@ -211,7 +211,7 @@ pub async fn check_domain(req: &DomainCheckRequest, timeout: Duration) -> Domain
 async fn fetch_verify(domain: &str, name: &str, expected: &str, scheme: &str, timeout: Duration) -> DomainCheck {
     let id = "verify_file_https";
     let url = format!("{scheme}://{domain}/{name}");
-    let client = match reqwest::Client::builder()
+    let client = match crate::http::client_builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .build()

@@ -18,6 +18,7 @@ pub mod client;
 pub mod errcode;
 pub mod error;
 pub mod flows;
+pub mod http;
 pub mod jssdk;
 pub mod oauth;
 pub mod profile;

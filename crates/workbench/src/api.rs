@@ -31,6 +31,7 @@ macro_rules! workbench_methods {
             $(
                 #[allow(clippy::too_many_arguments, clippy::unused_async)]
                 pub async fn $name(&self, $($arg: $ty),*) -> UiResult<$ret> {
+                    self.started().await;
                     #[allow(unused_variables)]
                     let $wb = self;
                     $body

@@ -40,6 +40,9 @@ pub mod events {
     pub const SIGNER_EVENT: &str = "signer-event";
     /// A page reported something to the page bridge; payload: `LiveEventView`.
     pub const LIVE_EVENT: &str = "live-event";
+    /// The request log opened in the background with something to say (a damaged file
+    /// moved aside, or no log this session); payload: `{ message, message_zh }`.
+    pub const LOG_OPENED: &str = "log-opened";
 }
 
 /// Where live events go (Tauri events in the app). Must not block.

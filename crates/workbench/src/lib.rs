@@ -17,6 +17,7 @@ pub mod commands;
 pub mod host;
 pub mod live;
 pub mod qr;
+pub mod request_log;
 pub mod resolve;
 pub mod secrets;
 pub mod signer;
@@ -101,5 +102,18 @@ impl Workbench {
             )
         })?;
         self.attach_sandbox(handle)
+    }
+
+    /// The app's startup work beside its window ([`Workbench::starting`]): starts the
+    /// embedded sandbox, then lets commands through, also when that failed or panicked.
+    pub async fn finish_startup(&self) -> UiResult<()> {
+        struct Done<'a>(&'a Workbench);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                self.0.startup_done();
+            }
+        }
+        let _done = Done(self);
+        self.start_sandbox().await
     }
 }

@@ -77,16 +77,16 @@ macro_rules! with_commands {
             sandbox_authorize_url(profile_id: String, userid: Option<String>) -> String =>
                 sandbox::authorize_url(wb, &profile_id, blank(userid).as_deref());
             // ---- request log ----
-            log_query(filter: LogFilterView, page: LogPageArgs) -> LogPage => log::query(wb, &filter, page);
-            log_since(after_id: i64, filter: LogFilterView) -> Vec<LogItem> => log::since(wb, after_id, &filter);
-            log_get(id: i64) -> LogDetail => log::get(wb, id);
-            log_facets() -> LogFacets => log::facets(wb);
+            log_query(filter: LogFilterView, page: LogPageArgs) -> LogPage => log::query(wb, &filter, page).await;
+            log_since(after_id: i64, filter: LogFilterView) -> Vec<LogItem> => log::since(wb, after_id, &filter).await;
+            log_get(id: i64) -> LogDetail => log::get(wb, id).await;
+            log_facets() -> LogFacets => log::facets(wb).await;
             log_export(filter: LogFilterView, format: LogExportFormat, path: String) -> u64 =>
-                log::export_file(wb, &filter, format, &path);
-            log_export_text(filter: LogFilterView, format: LogExportFormat) -> String => log::export_text(wb, &filter, format);
-            log_clear() -> u64 => log::clear(wb);
+                log::export_file(wb, &filter, format, &path).await;
+            log_export_text(filter: LogFilterView, format: LogExportFormat) -> String => log::export_text(wb, &filter, format).await;
+            log_clear() -> u64 => log::clear(wb).await;
             log_replay(id: i64) -> LogReplayResult => log::replay(wb, id).await;
-            log_curl(id: i64) -> String => log::curl(wb, id);
+            log_curl(id: i64) -> String => log::curl(wb, id).await;
             // ---- signature diagnosis ----
             diagnose(profile_id: String, pasted: String, page_url: String, kind: DiagnoseKind, oauth_url: Option<String>,
                 entry_url: Option<String>, register_nonce: Option<String>, register_timestamp: Option<String>) -> DiagnosisView =>

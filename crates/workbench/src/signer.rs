@@ -291,6 +291,7 @@ mod tests {
             &LogFilterView { text: Some("jssdk".into()), ..Default::default() },
             LogPageArgs { before_id: None, limit: 10 },
         )
+        .await
         .unwrap();
         assert!(logged.items.iter().any(|i| i.feature == wwdev_signer::FEATURE), "{logged:?}");
         stop(&st).await;

@@ -15,7 +15,7 @@ use crate::host::RecordedEvents;
 use crate::types_log::{LogFilterView, LogPageArgs};
 
 async fn http(method: &str, url: &str, body: Option<String>) -> (u16, String) {
-    let c = reqwest::Client::builder().no_proxy().build().unwrap();
+    let c = wwdev_core::http::client_builder().no_proxy().build().unwrap();
     let mut rq = c.request(method.parse().unwrap(), url);
     if let Some(b) = body {
         rq = rq.header("content-type", "application/json").body(b);
@@ -100,7 +100,7 @@ async fn a_fragment_signed_config_becomes_a_diagnosed_session() {
 
     // And in the request log.
     let logged =
-        query(&st, &LogFilterView { text: Some("config".into()), ..Default::default() }, LogPageArgs { before_id: None, limit: 20 }).unwrap();
+        query(&st, &LogFilterView { text: Some("config".into()), ..Default::default() }, LogPageArgs { before_id: None, limit: 20 }).await.unwrap();
     assert!(logged.items.iter().any(|i| i.feature == wwdev_signer::EVENTS_FEATURE), "{logged:?}");
 
     stop(&st).await;

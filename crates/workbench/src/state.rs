@@ -10,7 +10,6 @@ use serde_json::Value;
 use wwdev_core::cache::TokenCache;
 use wwdev_core::clock::{SharedClock, SystemClock};
 use wwdev_core::error::{UiError, UiResult};
-use wwdev_core::log::LogStore;
 use wwdev_core::record::RequestSink;
 use wwdev_core::secret::Secret;
 
@@ -48,8 +47,9 @@ pub struct Host {
     pub system_locale: String,
     /// Exit 0 once the UI reports its first screen (`--exit-when-ready`).
     pub exit_when_ready: bool,
-    /// The request log, as opened by [`crate::log_open`] (none: calls are not recorded).
-    pub log: crate::LogOpened,
+    /// The request log: opened already, or how to open it in the background
+    /// (`crate::log_open`; no store: calls are not recorded).
+    pub log: crate::request_log::LogSource,
     /// The store file was damaged and moved aside before it was opened.
     pub store_recovered: Option<StoreRecovered>,
 }
@@ -64,7 +64,7 @@ impl Host {
             events: Arc::new(NoEvents),
             system_locale: "zh-CN".into(),
             exit_when_ready: false,
-            log: crate::LogOpened::default(),
+            log: crate::LogOpened::default().into(),
             store_recovered: None,
         }
     }
@@ -92,22 +92,23 @@ pub struct Workbench {
     pub(crate) clients: Mutex<std::collections::HashMap<String, wwdev_core::client::WeComClient>>,
     /// Where every WeCom call is recorded (the request log, announcing each entry).
     pub request_sink: Option<Arc<dyn RequestSink>>,
-    /// The request log, when it could be opened.
-    pub log: Option<LogStore>,
-    /// Shown once by the UI: the log was recovered from a broken file, or could not open.
-    pub log_message: Option<(String, String)>,
+    /// The request log (possibly still opening). Its message, shown once by the UI: the
+    /// log was recovered from a broken file, or could not open.
+    pub log: Arc<crate::request_log::RequestLog>,
     /// Shown once by the UI: the store file was damaged and moved aside.
     pub store_recovered: Option<StoreRecovered>,
     /// The local signing endpoint, while it runs.
     pub(crate) signer: tokio::sync::Mutex<Option<crate::signer::Running>>,
+    /// Set once the startup work that runs beside the window (the embedded sandbox and
+    /// its profile) is done; every command waits for it (see [`Workbench::starting`]).
+    startup: tokio::sync::SetOnce<()>,
 }
 
 impl Workbench {
     pub fn new(host: Host) -> Self {
         let events = host.events;
-        let request_sink = host.log.store.clone().map(|store| {
-            Arc::new(crate::commands::log::AnnouncingSink { store, events: events.clone() }) as Arc<dyn RequestSink>
-        });
+        let log = crate::request_log::RequestLog::new(host.log, events.clone());
+        let request_sink = Some(log.clone() as Arc<dyn RequestSink>);
         Self {
             kv: host.kv,
             secrets: host.secrets,
@@ -123,11 +124,28 @@ impl Workbench {
             sandbox_cache: OnceLock::new(),
             clients: Mutex::new(Default::default()),
             request_sink,
-            log: host.log.store,
-            log_message: host.log.message,
+            log,
             store_recovered: host.store_recovered,
             signer: Default::default(),
+            startup: tokio::sync::SetOnce::new_with(Some(())),
         }
+    }
+
+    /// Like [`Workbench::new`], but commands wait until [`Workbench::startup_done`]: the
+    /// app starts the embedded sandbox while its window is created, and a command must
+    /// not see the sandbox profile before it exists.
+    pub fn starting(host: Host) -> Self {
+        Self { startup: tokio::sync::SetOnce::new(), ..Self::new(host) }
+    }
+
+    /// Lets commands through (see [`Workbench::starting`]). Idempotent.
+    pub fn startup_done(&self) {
+        let _ = self.startup.set(());
+    }
+
+    /// Waits until commands may run.
+    pub async fn started(&self) {
+        self.startup.wait().await;
     }
 
     /// In-memory storage, no keyring, no log: for tests.
@@ -159,8 +177,8 @@ impl Workbench {
             sandbox_base_url: self.sandbox.get().map(|h| h.base_url()),
             keyring: self.keyring.clone(),
             system_locale: self.system_locale.clone(),
-            log_recovered_message: self.log_message.as_ref().map(|m| m.0.clone()),
-            log_recovered_message_zh: self.log_message.as_ref().map(|m| m.1.clone()),
+            log_recovered_message: self.log.message().map(|m| m.0.clone()),
+            log_recovered_message_zh: self.log.message().map(|m| m.1.clone()),
             store_recovered: self.store_recovered.clone(),
         }
     }
@@ -195,7 +213,7 @@ impl Workbench {
         let _g = self.write.lock().unwrap_or_else(|p| p.into_inner());
         self.save(K_SETTINGS, &s)?;
         // New retention limits apply at once, not at the next start.
-        if let Some(log) = &self.log
+        if let Some(log) = self.log.store()
             && let Err(e) = log.set_retention(s.retention())
         {
             tracing::warn!(error = %e, "request log retention not applied");

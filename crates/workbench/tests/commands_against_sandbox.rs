@@ -112,3 +112,20 @@ async fn faults_become_explained_errors_and_sign_masks_tickets() {
     let bad = sign::sign_url(&st, &id, "app.example.com", None, None, false).await.unwrap_err();
     assert_eq!(bad.kind, ErrorKind::InvalidInput);
 }
+
+/// The app starts the sandbox while its window is created: a command that arrives first
+/// waits, and then sees the sandbox profile (never a first screen without it).
+#[tokio::test(flavor = "multi_thread")]
+async fn commands_wait_for_the_sandbox_started_beside_the_window() {
+    let st = std::sync::Arc::new(Workbench::starting(wwdev_workbench::Host::in_memory()));
+    let early = tokio::spawn({
+        let st = st.clone();
+        async move { st.profiles_list().await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(!early.is_finished(), "profiles_list answered before startup was done");
+    st.finish_startup().await.unwrap();
+    let list = early.await.unwrap().unwrap();
+    assert!(list.profiles.iter().any(|p| p.is_sandbox), "{list:?}");
+    assert!(st.app_info().await.unwrap().sandbox_base_url.is_some());
+}

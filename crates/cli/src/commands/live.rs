@@ -55,7 +55,7 @@ pub struct LiveArgs {
 
 /// When the base URL is a wwdev sandbox, its seed: corp facts and chat data.
 async fn sandbox_seed(base_url: &str) -> Option<wwdev_sandbox::Seed> {
-    let http = reqwest::Client::builder().no_proxy().timeout(std::time::Duration::from_secs(3)).build().ok()?;
+    let http = wwdev_core::http::client_builder().no_proxy().timeout(std::time::Duration::from_secs(3)).build().ok()?;
     let r = http.get(format!("{}/sandbox/admin/seed", base_url.trim_end_matches('/'))).send().await.ok()?;
     if !r.status().is_success() {
         return None;

@@ -2,35 +2,21 @@
 //! makes lands in the `LogStore` through `Workbench::request_sink`; these commands read it.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use serde_json::Value;
 use wwdev_core::error::{ErrorKind, UiError, UiResult};
 use wwdev_core::log::{LogStore, Page, to_curl};
-use wwdev_core::record::{RequestRecord, RequestSink, is_sensitive_key};
+use wwdev_core::record::{RequestRecord, is_sensitive_key};
 
 use crate::Workbench;
 use crate::commands::console::response_view;
-use crate::host::EventSink;
 use crate::types_log::*;
 
-/// The request log as the workbench's request sink: records, then tells the UI that
-/// there is something new (so the Log screen updates without polling).
-pub struct AnnouncingSink {
-    pub store: LogStore,
-    pub events: Arc<dyn EventSink>,
-}
-
-impl RequestSink for AnnouncingSink {
-    fn record(&self, record: RequestRecord) {
-        self.store.record(record);
-        self.events.emit(crate::host::events::LOG_APPENDED, Value::Null);
-    }
-}
-
-fn store(state: &Workbench) -> UiResult<&LogStore> {
-    state.log.as_ref().ok_or_else(|| {
-        let (en, zh) = state.log_message.clone().unwrap_or_else(|| {
+/// The request log, once it has opened (it may still be opening just after startup).
+async fn store(state: &Workbench) -> UiResult<&LogStore> {
+    let opened = state.log.wait().await;
+    opened.store.as_ref().ok_or_else(|| {
+        let (en, zh) = opened.message.clone().unwrap_or_else(|| {
             ("Restart the app; the reason is shown at startup.".into(), "请重启应用；启动时会显示原因。".into())
         });
         UiError::storage("The request log is not open.", "请求日志没有打开。").hint2(en, zh)
@@ -41,8 +27,8 @@ fn log_err(e: wwdev_core::log::LogError) -> UiError {
     UiError::storage(e.to_string(), format!("请求日志出错：{e}"))
 }
 
-pub fn query(state: &Workbench, filter: &LogFilterView, page: LogPageArgs) -> UiResult<LogPage> {
-    let log = store(state)?;
+pub async fn query(state: &Workbench, filter: &LogFilterView, page: LogPageArgs) -> UiResult<LogPage> {
+    let log = store(state).await?;
     let f = filter.to_core();
     let items = log
         .query(&f, Page { before_id: page.before_id, limit: page.limit })
@@ -55,8 +41,8 @@ pub fn query(state: &Workbench, filter: &LogFilterView, page: LogPageArgs) -> Ui
     Ok(LogPage { items, total })
 }
 
-pub fn since(state: &Workbench, after_id: i64, filter: &LogFilterView) -> UiResult<Vec<LogItem>> {
-    let log = store(state)?;
+pub async fn since(state: &Workbench, after_id: i64, filter: &LogFilterView) -> UiResult<Vec<LogItem>> {
+    let log = store(state).await?;
     Ok(log.since_id_filtered(&filter.to_core(), after_id).map_err(log_err)?.into_iter().map(LogItem::from).collect())
 }
 
@@ -97,8 +83,8 @@ pub fn replay_blocker(rec: &RequestRecord) -> Option<(String, String)> {
     None
 }
 
-pub fn get(state: &Workbench, id: i64) -> UiResult<LogDetail> {
-    let rec = store(state)?.get(id).map_err(log_err)?.ok_or_else(|| {
+pub async fn get(state: &Workbench, id: i64) -> UiResult<LogDetail> {
+    let rec = store(state).await?.get(id).map_err(log_err)?.ok_or_else(|| {
         UiError::not_found(format!("Log entry {id} does not exist."), format!("日志条目 {id} 不存在。"))
             .hint2("It was cleared or removed by the retention limit.", "它已被清空，或因保留期限被删除。")
     })?;
@@ -134,8 +120,8 @@ pub fn get(state: &Workbench, id: i64) -> UiResult<LogDetail> {
     })
 }
 
-pub fn facets(state: &Workbench) -> UiResult<LogFacets> {
-    let log = store(state)?;
+pub async fn facets(state: &Workbench) -> UiResult<LogFacets> {
+    let log = store(state).await?;
     Ok(LogFacets {
         profiles: log.distinct_profiles().map_err(log_err)?,
         paths: log.distinct_paths().map_err(log_err)?,
@@ -152,14 +138,14 @@ fn export_to(log: &LogStore, filter: &LogFilterView, format: LogExportFormat, ou
     .map_err(log_err)
 }
 
-pub fn export_text(state: &Workbench, filter: &LogFilterView, format: LogExportFormat) -> UiResult<String> {
+pub async fn export_text(state: &Workbench, filter: &LogFilterView, format: LogExportFormat) -> UiResult<String> {
     let mut buf = Vec::new();
-    export_to(store(state)?, filter, format, &mut buf)?;
+    export_to(store(state).await?, filter, format, &mut buf)?;
     String::from_utf8(buf).map_err(|e| UiError::internal(e.to_string()))
 }
 
-pub fn export_file(state: &Workbench, filter: &LogFilterView, format: LogExportFormat, path: &str) -> UiResult<u64> {
-    let log = store(state)?;
+pub async fn export_file(state: &Workbench, filter: &LogFilterView, format: LogExportFormat, path: &str) -> UiResult<u64> {
+    let log = store(state).await?;
     let file = std::fs::File::create(path).map_err(|e| {
         UiError::new2(ErrorKind::Io, format!("Could not create {path}: {e}"), format!("无法创建 {path}：{e}"))
             .hint2("Choose a folder you can write to.", "请选择一个可写的文件夹。")
@@ -171,18 +157,18 @@ pub fn export_file(state: &Workbench, filter: &LogFilterView, format: LogExportF
     Ok(n)
 }
 
-pub fn clear(state: &Workbench) -> UiResult<u64> {
-    store(state)?.clear().map_err(log_err)
+pub async fn clear(state: &Workbench) -> UiResult<u64> {
+    store(state).await?.clear().map_err(log_err)
 }
 
-pub fn curl(state: &Workbench, id: i64) -> UiResult<String> {
-    Ok(get(state, id)?.curl)
+pub async fn curl(state: &Workbench, id: i64) -> UiResult<String> {
+    Ok(get(state, id).await?.curl)
 }
 
 /// Re-sends a logged call through the profile's client with a fresh token from the
 /// cache (the logged one is masked); the replay is logged as a new entry.
 pub async fn replay(state: &Workbench, id: i64) -> UiResult<LogReplayResult> {
-    let log = store(state)?;
+    let log = store(state).await?;
     let rec = log.get(id).map_err(log_err)?.ok_or_else(|| {
         UiError::not_found(format!("Log entry {id} does not exist."), format!("日志条目 {id} 不存在。"))
     })?;
@@ -246,16 +232,18 @@ pub async fn replay(state: &Workbench, id: i64) -> UiResult<LogReplayResult> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::host::EventSink;
+    use std::sync::Arc;
     use std::path::Path;
 
     /// A workbench with a request log in `dir` and its events going to `events`.
     pub(crate) fn with_log(dir: &Path, events: Arc<dyn EventSink>) -> Workbench {
         let st = Workbench::new(crate::Host {
-            log: crate::log_open(Some(&dir.join("log.sqlite3")), &Default::default()),
+            log: crate::log_open(Some(&dir.join("log.sqlite3")), &Default::default()).into(),
             events,
             ..crate::Host::in_memory()
         });
-        assert!(st.log.is_some(), "{:?}", st.log_message);
+        assert!(st.log.store().is_some(), "{:?}", st.log.message());
         st
     }
 
@@ -279,11 +267,12 @@ pub(crate) mod tests {
         crate::commands::credentials::token(&st, &pid, true).await.unwrap();
         // An identity lookup with an unknown code: a WeCom error, recorded too.
         let _ = crate::commands::identity::lookup(&st, &pid, "NOT-A-REAL-CODE").await;
-        let all = query(&st, &LogFilterView::default(), LogPageArgs { before_id: None, limit: 50 }).unwrap();
+        let all = query(&st, &LogFilterView::default(), LogPageArgs { before_id: None, limit: 50 }).await.unwrap();
         assert!(all.total.unwrap() >= 2, "{all:?}");
         assert!(all.items.iter().any(|i| i.path == "/cgi-bin/gettoken" && i.feature == "token" && !i.failed));
         let errs =
             query(&st, &LogFilterView { outcome: LogOutcome::Error, ..Default::default() }, LogPageArgs { before_id: None, limit: 50 })
+                .await
                 .unwrap();
         assert!(!errs.items.is_empty() && errs.items.iter().all(|i| i.failed), "{errs:?}");
         let code = errs.items[0].errcode.unwrap();
@@ -292,6 +281,7 @@ pub(crate) mod tests {
             &LogFilterView { outcome: LogOutcome::Code, code: Some(code), ..Default::default() },
             LogPageArgs { before_id: None, limit: 50 },
         )
+        .await
         .unwrap();
         assert!(by_code.items.iter().all(|i| i.errcode == Some(code)));
         let text = query(
@@ -299,23 +289,24 @@ pub(crate) mod tests {
             &LogFilterView { text: Some("gettoken".into()), ..Default::default() },
             LogPageArgs { before_id: None, limit: 50 },
         )
+        .await
         .unwrap();
         assert!(!text.items.is_empty() && text.items.iter().all(|i| i.path.contains("gettoken")));
-        let f = facets(&st).unwrap();
+        let f = facets(&st).await.unwrap();
         assert_eq!(f.profiles, vec!["Sandbox".to_string()]);
         assert!(f.paths.contains(&"/cgi-bin/gettoken".to_string()));
 
         // Detail: the error is explained; the secret never appears anywhere.
         let token = st.sandbox_cache.get().unwrap().snapshot(&st.resolve(&pid, "t").unwrap().key).token.unwrap();
-        let d = get(&st, errs.items[0].id).unwrap();
+        let d = get(&st, errs.items[0].id).await.unwrap();
         assert!(d.explanation.is_some());
         for fmt in [LogExportFormat::Json, LogExportFormat::Har, LogExportFormat::Curl] {
-            let out = export_text(&st, &LogFilterView::default(), fmt).unwrap();
+            let out = export_text(&st, &LogFilterView::default(), fmt).await.unwrap();
             assert!(out.contains("gettoken"), "{fmt:?}");
             assert!(!out.contains(&secret) && !out.contains(token.value.expose()), "{fmt:?} leaks");
         }
         let path = dir.path().join("export.har");
-        let n = export_file(&st, &LogFilterView::default(), LogExportFormat::Har, path.to_str().unwrap()).unwrap();
+        let n = export_file(&st, &LogFilterView::default(), LogExportFormat::Har, path.to_str().unwrap()).await.unwrap();
         let har: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(har["log"]["entries"].as_array().unwrap().len() as u64, n);
     }
@@ -326,19 +317,19 @@ pub(crate) mod tests {
         let st = state_with_log(dir.path());
         let (pid, _) = sandbox_profile(&st).await;
         crate::commands::console::send(&st, &pid, "GET", "/cgi-bin/get_api_domain_ip", vec![], None).await.unwrap();
-        let first = query(&st, &LogFilterView { endpoint: Some("/cgi-bin/get_api_domain_ip".into()), ..Default::default() }, LogPageArgs { before_id: None, limit: 5 }).unwrap();
+        let first = query(&st, &LogFilterView { endpoint: Some("/cgi-bin/get_api_domain_ip".into()), ..Default::default() }, LogPageArgs { before_id: None, limit: 5 }).await.unwrap();
         let id = first.items[0].id;
         let rep = replay(&st, id).await.unwrap();
         assert_eq!(rep.response.errcode, Some(0), "{:?}", rep.response);
         let new_id = rep.new_id.expect("replay entry");
         assert!(new_id > id);
-        assert_eq!(get(&st, new_id).unwrap().item.feature, "replay");
+        assert_eq!(get(&st, new_id).await.unwrap().item.feature, "replay");
         // Live tail from the old id sees the replay.
-        assert!(since(&st, id, &LogFilterView::default()).unwrap().iter().any(|i| i.id == new_id));
-        assert!(curl(&st, id).unwrap().contains("get_api_domain_ip"));
+        assert!(since(&st, id, &LogFilterView::default()).await.unwrap().iter().any(|i| i.id == new_id));
+        assert!(curl(&st, id).await.unwrap().contains("get_api_domain_ip"));
         // gettoken, the console call and its replay.
-        assert!(clear(&st).unwrap() >= 3);
-        assert_eq!(query(&st, &LogFilterView::default(), LogPageArgs { before_id: None, limit: 5 }).unwrap().total, Some(0));
+        assert!(clear(&st).await.unwrap() >= 3);
+        assert_eq!(query(&st, &LogFilterView::default(), LogPageArgs { before_id: None, limit: 5 }).await.unwrap().total, Some(0));
     }
 
     #[test]
@@ -374,14 +365,14 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("log.sqlite3");
         std::fs::write(&p, b"this is not a sqlite database, not at all, definitely not").unwrap();
-        let st = Workbench::new(crate::Host { log: crate::log_open(Some(&p), &Default::default()), ..crate::Host::in_memory() });
-        assert!(st.log.is_some());
+        let st = Workbench::new(crate::Host { log: crate::log_open(Some(&p), &Default::default()).into(), ..crate::Host::in_memory() });
+        assert!(st.log.store().is_some());
         assert!(st.info().log_recovered_message.is_some());
         assert!(st.info().log_recovered_message_zh.unwrap().contains("请求日志"));
         let s = st
             .save_settings(crate::types::Settings { log_max_entries: Some(7), log_max_days: None, ..Default::default() })
             .unwrap();
-        assert_eq!(st.log.as_ref().unwrap().retention(), s.retention());
-        assert_eq!(st.log.as_ref().unwrap().retention().max_entries, Some(7));
+        assert_eq!(st.log.store().unwrap().retention(), s.retention());
+        assert_eq!(st.log.store().unwrap().retention().max_entries, Some(7));
     }
 }

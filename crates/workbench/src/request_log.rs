@@ -1,0 +1,232 @@
+//! The request log as the workbench holds it. Opening it runs SQLite's integrity check and
+//! the retention sweep, about 2 s at 100,000 entries (bench/README.md, log bench), so the
+//! app opens it on a thread of its own instead of before the first screen. Until it is
+//! open, calls are still recorded (kept in memory, written when it opens), the log
+//! commands wait for it, and `app_info` says nothing about it yet; a message about a
+//! damaged file then arrives as the `log-opened` event.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use tokio::sync::SetOnce;
+use wwdev_core::log::LogStore;
+use wwdev_core::record::{RequestRecord, RequestSink};
+
+use crate::LogOpened;
+use crate::host::{EventSink, events};
+
+/// Records made before the log opened are kept up to this many (oldest dropped first):
+/// far more than the calls anyone makes in the seconds an open takes.
+const PENDING_MAX: usize = 10_000;
+
+/// How the host provides the request log.
+pub enum LogSource {
+    /// Already open (tests, tools).
+    Opened(LogOpened),
+    /// Opened on a background thread by this function.
+    Opening(Box<dyn FnOnce() -> LogOpened + Send>),
+}
+
+impl From<LogOpened> for LogSource {
+    fn from(o: LogOpened) -> Self {
+        LogSource::Opened(o)
+    }
+}
+
+pub struct RequestLog {
+    opened: SetOnce<LogOpened>,
+    /// Records made while the log is opening. Checked and filled under this lock, and
+    /// `finish` sets `opened` under it too, so no record slips between the two.
+    pending: Mutex<Vec<RequestRecord>>,
+    events: Arc<dyn EventSink>,
+}
+
+impl RequestLog {
+    /// The log from `source`; an `Opening` source starts its thread here.
+    pub fn new(source: LogSource, events: Arc<dyn EventSink>) -> Arc<Self> {
+        let log = Arc::new(RequestLog { opened: SetOnce::new(), pending: Mutex::new(Vec::new()), events });
+        match source {
+            LogSource::Opened(o) => log.finish(o),
+            LogSource::Opening(open) => {
+                let l = log.clone();
+                let spawned = std::thread::Builder::new().name("wwdev-log-open".into()).spawn(move || {
+                    l.finish(open());
+                    crate::startup_trace::step("request log opened (background)");
+                });
+                if let Err(e) = spawned {
+                    log.finish(LogOpened {
+                        store: None,
+                        message: Some((
+                            format!("The request log could not be opened, so calls are not recorded this session: {e}"),
+                            format!("无法打开请求日志，本次会话的调用不会被记录：{e}"),
+                        )),
+                    });
+                }
+            }
+        }
+        log
+    }
+
+    fn finish(&self, o: LogOpened) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let written = match &o.store {
+            Some(store) => {
+                let n = pending.len();
+                for r in pending.drain(..) {
+                    store.record(r);
+                }
+                n
+            }
+            None => {
+                pending.clear();
+                0
+            }
+        };
+        // Announced before `opened` is set, so whoever waited for the log sees the events
+        // already pushed (emitting never blocks).
+        if written > 0 {
+            self.events.emit(events::LOG_APPENDED, serde_json::Value::Null);
+        }
+        if let Some((en, zh)) = &o.message {
+            self.events.emit(events::LOG_OPENED, json!({ "message": en, "message_zh": zh }));
+        }
+        let _ = self.opened.set(o);
+    }
+
+    /// The open store, if the log has opened and could be.
+    pub fn store(&self) -> Option<&LogStore> {
+        self.opened.get().and_then(|o| o.store.as_ref())
+    }
+
+    /// The message (en, zh) about the log, once it has opened.
+    pub fn message(&self) -> Option<&(String, String)> {
+        self.opened.get().and_then(|o| o.message.as_ref())
+    }
+
+    /// Waits until the log has opened (or failed to).
+    pub async fn wait(&self) -> &LogOpened {
+        self.opened.wait().await
+    }
+}
+
+impl RequestSink for RequestLog {
+    fn record(&self, record: RequestRecord) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        match self.opened.get() {
+            Some(o) => {
+                drop(pending);
+                if let Some(store) = &o.store {
+                    store.record(record);
+                    self.events.emit(events::LOG_APPENDED, serde_json::Value::Null);
+                }
+            }
+            None => {
+                if pending.len() >= PENDING_MAX {
+                    pending.remove(0);
+                }
+                pending.push(record);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::RecordedEvents;
+    use std::sync::mpsc;
+
+    fn record(path: &str) -> RequestRecord {
+        RequestRecord {
+            id: None,
+            time_ms: 1_700_000_000_000,
+            profile: "p".into(),
+            feature: "token".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            method: "GET".into(),
+            path: path.into(),
+            query: vec![],
+            request_body: None,
+            status: Some(200),
+            errcode: Some(0),
+            errmsg: None,
+            latency_ms: 1,
+            response_headers: vec![],
+            response_body: None,
+            error: None,
+        }
+    }
+
+    fn names(e: &RecordedEvents) -> Vec<String> {
+        e.0.lock().unwrap().iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    #[tokio::test]
+    async fn calls_made_while_the_log_opens_are_written_once_it_has() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.sqlite3");
+        let (go, wait) = mpsc::channel::<()>();
+        let events = Arc::new(RecordedEvents::default());
+        let p = path.clone();
+        let log = RequestLog::new(
+            LogSource::Opening(Box::new(move || {
+                wait.recv().unwrap(); // the "integrity check" takes until the test says so
+                crate::log_open(Some(&p), &Default::default())
+            })),
+            events.clone(),
+        );
+        log.record(record("/cgi-bin/gettoken"));
+        assert!(log.store().is_none(), "still opening");
+        go.send(()).unwrap();
+        let opened = log.wait().await;
+        log.record(record("/cgi-bin/user/get"));
+        let store = opened.store.as_ref().expect("opened");
+        let paths: Vec<String> = store.since_id(0).unwrap().into_iter().map(|r| r.path).collect();
+        assert_eq!(paths, ["/cgi-bin/gettoken", "/cgi-bin/user/get"]);
+        assert!(names(&events).iter().filter(|n| *n == events::LOG_APPENDED).count() >= 2);
+    }
+
+    #[tokio::test]
+    async fn a_damaged_log_is_announced_when_it_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.sqlite3");
+        std::fs::write(&path, b"this is not a database, it is a damaged file").unwrap();
+        let events = Arc::new(RecordedEvents::default());
+        let p = path.clone();
+        let log =
+            RequestLog::new(LogSource::Opening(Box::new(move || crate::log_open(Some(&p), &Default::default()))), events.clone());
+        log.wait().await;
+        assert!(log.store().is_some(), "a new log replaces the damaged one");
+        let (en, zh) = log.message().expect("a message about the damaged file");
+        assert!(!en.is_empty() && zh.contains("已损坏"), "{zh}");
+        assert!(names(&events).iter().any(|n| n == events::LOG_OPENED));
+    }
+
+    /// The first screen's commands answer while a large log is still being checked; the
+    /// Log screen's commands wait for it and then see it.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn only_the_log_commands_wait_for_the_log() {
+        use crate::types_log::{LogFilterView, LogPageArgs};
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log.sqlite3");
+        let (go, wait) = mpsc::channel::<()>();
+        let st = Arc::new(crate::Workbench::new(crate::Host {
+            log: LogSource::Opening(Box::new(move || {
+                wait.recv().unwrap();
+                crate::log_open(Some(&p), &Default::default())
+            })),
+            ..crate::Host::in_memory()
+        }));
+        st.app_info().await.unwrap();
+        st.profiles_list().await.unwrap();
+        st.settings_get().await.unwrap();
+        let query = tokio::spawn({
+            let st = st.clone();
+            async move { st.log_query(LogFilterView::default(), LogPageArgs { before_id: None, limit: 5 }).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(!query.is_finished(), "log_query answered before the log had opened");
+        go.send(()).unwrap();
+        assert_eq!(query.await.unwrap().unwrap().total, Some(0));
+    }
+}
