@@ -47,6 +47,9 @@ fn assert_recovered(path: &Path, report: &OpenReport, store: &LogStore, why: &st
     assert!(msg.contains(&moved.display().to_string()), "{msg}");
     assert!(msg.contains("new, empty log"), "{msg}");
     assert!(msg.contains(why), "{msg} should say why: {why}");
+    // And in Chinese, with the same paths.
+    let zh = report.message_zh.as_deref().expect("a Chinese message for the UI");
+    assert!(zh.contains(&moved.display().to_string()) && zh.contains("新建了一个空日志"), "{zh}");
     assert_eq!(store.count(&LogFilter::default()).unwrap(), 0);
     let id = store.insert(&rec(1)).unwrap();
     assert_eq!(

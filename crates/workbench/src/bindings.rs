@@ -26,6 +26,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         Settings,
         KeyringStatus,
         AppInfo,
+        StartupMark,
         Profile,
         ProfileView,
         ProfilesView,

@@ -61,10 +61,7 @@ pub fn log_open(path: Option<&Path>, settings: &types::Settings) -> LogOpened {
     match wwdev_core::log::LogStore::open(&path, settings.retention()) {
         Ok((store, report)) => LogOpened {
             store: Some(store),
-            message: report.message.map(|m| {
-                let zh = format!("请求日志文件已损坏，已移到一旁并新建了日志：{m}");
-                (m, zh)
-            }),
+            message: report.message.map(|m| (m, report.message_zh.unwrap_or_default())),
         },
         Err(e) => {
             tracing::warn!(error = %e, "request log not opened");
@@ -82,10 +79,15 @@ pub fn log_open(path: Option<&Path>, settings: &types::Settings) -> LogOpened {
 impl Workbench {
     /// Called when the UI's first screen has rendered; with `--exit-when-ready` the
     /// program then exits 0 (the startup benchmark and smoke tests use it).
-    pub fn first_screen_shown(&self) {
+    /// `marks`: the UI's own startup steps, printed by the startup trace.
+    pub fn first_screen_shown(&self, marks: &[types::StartupMark]) {
         if self.mark_ready() {
             tracing::info!("first screen rendered");
+            for m in marks {
+                startup_trace::step(&format!("  (page: {} at {:.1} ms after navigation start)", m.name, m.ms));
+            }
             startup_trace::step("first screen (app_ready)");
+            self.log.open_now();
             if self.exit_when_ready {
                 self.events.exit(0);
             }

@@ -21,7 +21,7 @@ macro_rules! with_commands {
             wb;
             // ---- app ----
             app_info() -> AppInfo => Ok(wb.info());
-            app_ready() -> () => { wb.first_screen_shown(); Ok(()) };
+            app_ready(marks: Option<Vec<StartupMark>>) -> () => { wb.first_screen_shown(&marks.unwrap_or_default()); Ok(()) };
             settings_get() -> Settings => Ok(wb.settings());
             settings_set(settings: Settings) -> Settings => wb.save_settings(settings);
             // ---- profiles ----

@@ -1,11 +1,15 @@
 //! The request log as the workbench holds it. Opening it runs SQLite's integrity check and
-//! the retention sweep, about 2 s at 100,000 entries (bench/README.md, log bench), so the
-//! app opens it on a thread of its own instead of before the first screen. Until it is
-//! open, calls are still recorded (kept in memory, written when it opens), the log
-//! commands wait for it, and `app_info` says nothing about it yet; a message about a
-//! damaged file then arrives as the `log-opened` event.
+//! the retention sweep, about 0.5–2 s at 100,000 entries (bench/README.md), so the app
+//! opens it on a thread of its own, and only once the first screen is up (or after
+//! [`OPEN_AT_THE_LATEST`]): on two cores, even a check beside the window slowed the first
+//! screen down (measured, bench/README.md "Startup"). Until it is open, calls are still
+//! recorded (kept in memory, written when it opens), the log commands wait for it (and
+//! start the open if it has not begun), and `app_info` says nothing about it yet; a
+//! message about a damaged file then arrives as the `log-opened` event.
 
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::json;
 use tokio::sync::SetOnce;
@@ -19,11 +23,16 @@ use crate::host::{EventSink, events};
 /// far more than the calls anyone makes in the seconds an open takes.
 const PENDING_MAX: usize = 10_000;
 
+/// The log opens this long after startup even if no first screen was reported (a broken
+/// UI, a host without one).
+pub const OPEN_AT_THE_LATEST: Duration = Duration::from_secs(3);
+
 /// How the host provides the request log.
 pub enum LogSource {
     /// Already open (tests, tools).
     Opened(LogOpened),
-    /// Opened on a background thread by this function.
+    /// Opened on a background thread by this function, once [`RequestLog::open_now`] is
+    /// called or [`OPEN_AT_THE_LATEST`] has passed.
     Opening(Box<dyn FnOnce() -> LogOpened + Send>),
 }
 
@@ -39,17 +48,27 @@ pub struct RequestLog {
     /// `finish` sets `opened` under it too, so no record slips between the two.
     pending: Mutex<Vec<RequestRecord>>,
     events: Arc<dyn EventSink>,
+    /// Dropping it lets the opening thread start (see [`RequestLog::open_now`]).
+    go: Mutex<Option<mpsc::Sender<()>>>,
 }
 
 impl RequestLog {
     /// The log from `source`; an `Opening` source starts its thread here.
     pub fn new(source: LogSource, events: Arc<dyn EventSink>) -> Arc<Self> {
-        let log = Arc::new(RequestLog { opened: SetOnce::new(), pending: Mutex::new(Vec::new()), events });
+        let (go, start) = mpsc::channel::<()>();
+        let log = Arc::new(RequestLog {
+            opened: SetOnce::new(),
+            pending: Mutex::new(Vec::new()),
+            events,
+            go: Mutex::new(Some(go)),
+        });
         match source {
             LogSource::Opened(o) => log.finish(o),
             LogSource::Opening(open) => {
                 let l = log.clone();
                 let spawned = std::thread::Builder::new().name("wwdev-log-open".into()).spawn(move || {
+                    // Returns on `open_now` (the sender dropped) or on the timeout.
+                    let _ = start.recv_timeout(OPEN_AT_THE_LATEST);
                     l.finish(open());
                     crate::startup_trace::step("request log opened (background)");
                 });
@@ -103,8 +122,15 @@ impl RequestLog {
         self.opened.get().and_then(|o| o.message.as_ref())
     }
 
-    /// Waits until the log has opened (or failed to).
+    /// Lets a log that is waiting to open start now (the first screen is up, or a log
+    /// command needs it). Idempotent.
+    pub fn open_now(&self) {
+        self.go.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+
+    /// Waits until the log has opened (or failed to), starting the open if need be.
     pub async fn wait(&self) -> &LogOpened {
+        self.open_now();
         self.opened.wait().await
     }
 }
@@ -228,5 +254,28 @@ mod tests {
         assert!(!query.is_finished(), "log_query answered before the log had opened");
         go.send(()).unwrap();
         assert_eq!(query.await.unwrap().unwrap().total, Some(0));
+    }
+
+    /// On two cores the check competes with the window for the CPU, so it waits for the
+    /// first screen.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_log_opens_once_the_first_screen_is_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("log.sqlite3");
+        let began = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let b = began.clone();
+        let st = crate::Workbench::new(crate::Host {
+            log: LogSource::Opening(Box::new(move || {
+                b.store(true, std::sync::atomic::Ordering::SeqCst);
+                crate::log_open(Some(&p), &Default::default())
+            })),
+            ..crate::Host::in_memory()
+        });
+        st.profiles_list().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!began.load(std::sync::atomic::Ordering::SeqCst), "the log began to open before the first screen");
+        st.app_ready(None).await.unwrap();
+        let opened = tokio::time::timeout(OPEN_AT_THE_LATEST / 2, st.log.opened.wait()).await;
+        assert!(opened.is_ok_and(|o| o.store.is_some()), "the log did not open after the first screen");
     }
 }

@@ -76,6 +76,15 @@ pub struct KeyringStatus {
     pub message_zh: Option<String>,
 }
 
+/// A step of the UI's own startup, for the startup trace (`WWDEV_STARTUP_TRACE=1`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export_to = "StartupMark.ts")]
+pub struct StartupMark {
+    pub name: String,
+    /// `performance.now()` at that step: milliseconds since the page's navigation started.
+    pub ms: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export_to = "AppInfo.ts")]
 pub struct AppInfo {

@@ -1,7 +1,7 @@
 // Generated from crates/workbench/src/registry.rs by crates/workbench/src/bindings.rs. Do not edit.
 import { invoke } from '@tauri-apps/api/core';
 import { toUiError } from '../lib/errors';
-import type { AppInfo, BatchParams, BatchView, BuiltLink, CachedView, ConnectionTest, ConsoleEndpoint, ConsoleResponse, CredentialsView, DiagnoseKind, DiagnosisView, DomainCheckParams, DomainReport, ErrcodeEntry, Explanation, IdentityReport, LinkHistoryItem, LiveEventView, LiveSessionView, LogDetail, LogExportFormat, LogFacets, LogFilterView, LogItem, LogPage, LogPageArgs, LogReplayResult, OAuthParams, Profile, ProfileView, ProfilesView, QrFormat, RevealWhat, SandboxFault, SandboxView, Settings, SignReport, SignerEventView, SignerStatus, TicketHistoryItem, TicketKind, WebLoginParams } from '../bindings';
+import type { AppInfo, BatchParams, BatchView, BuiltLink, CachedView, ConnectionTest, ConsoleEndpoint, ConsoleResponse, CredentialsView, DiagnoseKind, DiagnosisView, DomainCheckParams, DomainReport, ErrcodeEntry, Explanation, IdentityReport, LinkHistoryItem, LiveEventView, LiveSessionView, LogDetail, LogExportFormat, LogFacets, LogFilterView, LogItem, LogPage, LogPageArgs, LogReplayResult, OAuthParams, Profile, ProfileView, ProfilesView, QrFormat, RevealWhat, SandboxFault, SandboxView, Settings, SignReport, SignerEventView, SignerStatus, StartupMark, TicketHistoryItem, TicketKind, WebLoginParams } from '../bindings';
 
 /** Calls a command; a rejection is always normalised to a UiError. */
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -16,7 +16,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const COMMANDS = ['app_info', 'app_ready', 'settings_get', 'settings_set', 'profiles_list', 'profile_save', 'profile_delete', 'profile_duplicate', 'profile_set_active', 'profiles_export', 'profiles_import', 'profile_test', 'credentials_snapshot', 'token_fetch', 'ticket_fetch', 'ticket_history', 'secret_reveal', 'sign', 'oauth_build', 'weblogin_build', 'oauth_batch', 'explain_url', 'qr_svg', 'qr_png_base64', 'qr_save', 'link_history', 'link_history_clear', 'identity_lookup', 'user_get', 'user_to_openid', 'console_catalog', 'console_send', 'errcodes_search', 'errcode_get', 'domain_check', 'sandbox_status', 'sandbox_advance_clock', 'sandbox_set_fault', 'sandbox_clear_faults', 'sandbox_reset', 'sandbox_authorize_url', 'log_query', 'log_since', 'log_get', 'log_facets', 'log_export', 'log_export_text', 'log_clear', 'log_replay', 'log_curl', 'diagnose', 'signer_start', 'signer_stop', 'signer_status', 'signer_events', 'live_sessions', 'live_timeline'] as const;
 
 export const appInfo = (): Promise<AppInfo> => call('app_info');
-export const appReady = (): Promise<void> => call('app_ready');
+export const appReady = (marks?: Array<StartupMark> | null): Promise<void> => call('app_ready', { marks: marks ?? null });
 export const settingsGet = (): Promise<Settings> => call('settings_get');
 export const settingsSet = (settings: Settings): Promise<Settings> => call('settings_set', { settings });
 export const profilesList = (): Promise<ProfilesView> => call('profiles_list');

@@ -62,6 +62,7 @@ export type { SignReport } from "./SignReport";
 export type { SignedPart } from "./SignedPart";
 export type { SignerEventView } from "./SignerEventView";
 export type { SignerStatus } from "./SignerStatus";
+export type { StartupMark } from "./StartupMark";
 export type { Step } from "./Step";
 export type { StoreRecovered } from "./StoreRecovered";
 export type { Theme } from "./Theme";

@@ -83,6 +83,8 @@ pub struct OpenReport {
     pub recovered_from: Option<PathBuf>,
     /// A sentence for the user explaining what happened and where the old data is.
     pub message: Option<String>,
+    /// The same in Chinese.
+    pub message_zh: Option<String>,
 }
 
 /// One line of the log list.
@@ -175,7 +177,8 @@ impl std::fmt::Debug for LogStore {
 /// Why a file could not be used.
 enum Failure {
     /// The file is damaged, foreign, unreadable or from a newer wwdev: move it aside.
-    Unusable(String, rusqlite::Error),
+    /// (reason in English, in Chinese)
+    Unusable((String, String), rusqlite::Error),
     /// Anything else (locked by another process, disk full): report, touch nothing.
     Fatal(rusqlite::Error, &'static str),
 }
@@ -184,12 +187,15 @@ fn classify(e: rusqlite::Error) -> Failure {
     let code = e.sqlite_error_code();
     match code {
         Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
-            Failure::Unusable("it is not a SQLite database or it is damaged".into(), e)
+            Failure::Unusable(("it is not a SQLite database or it is damaged".into(), "它不是 SQLite 数据库，或已损坏".into()), e)
         }
         Some(ErrorCode::CannotOpen)
         | Some(ErrorCode::PermissionDenied)
         | Some(ErrorCode::ReadOnly) => Failure::Unusable(
-            "it cannot be opened for reading and writing; check its permissions".into(),
+            (
+                "it cannot be opened for reading and writing; check its permissions".into(),
+                "无法以读写方式打开它，请检查文件权限".into(),
+            ),
             e,
         ),
         Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Failure::Fatal(
@@ -307,13 +313,20 @@ impl LogStore {
                 let moved =
                     move_aside(path, clock.now()).map_err(|source| LogError::MoveAside {
                         path: path.to_owned(),
-                        reason: reason.clone(),
+                        reason: reason.0.clone(),
                         source,
                     })?;
-                tracing::warn!(path = %path.display(), moved_to = %moved.display(), %reason, "request log moved aside");
+                tracing::warn!(path = %path.display(), moved_to = %moved.display(), reason = %reason.0, "request log moved aside");
                 report.message = Some(format!(
-                    "The request log {} could not be used ({reason}). It was moved to {} and a new, empty log was started.",
+                    "The request log {} could not be used ({}). It was moved to {} and a new, empty log was started.",
                     path.display(),
+                    reason.0,
+                    moved.display()
+                ));
+                report.message_zh = Some(format!(
+                    "请求日志 {} 无法使用（{}），已移到 {}，并新建了一个空日志。",
+                    path.display(),
+                    reason.1,
                     moved.display()
                 ));
                 report.recovered_from = Some(moved);
@@ -632,7 +645,7 @@ fn try_open(path: &Path, integrity_check: bool) -> Result<(Connection, Connectio
     };
     if check != "ok" {
         return Err(Failure::Unusable(
-            format!("its integrity check failed: {check}"),
+            (format!("its integrity check failed: {check}"), format!("完整性检查未通过：{check}")),
             rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
                 Some(check),
@@ -644,8 +657,11 @@ fn try_open(path: &Path, integrity_check: bool) -> Result<(Connection, Connectio
         .map_err(classify)?;
     if version > SCHEMA_VERSION {
         return Err(Failure::Unusable(
-            format!(
-                "it was written by a newer wwdev (schema version {version}; this version knows up to {SCHEMA_VERSION})"
+            (
+                format!(
+                    "it was written by a newer wwdev (schema version {version}; this version knows up to {SCHEMA_VERSION})"
+                ),
+                format!("它由更新版本的 wwdev 写入（结构版本 {version}；本版本最高支持 {SCHEMA_VERSION}）"),
             ),
             rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
@@ -655,7 +671,7 @@ fn try_open(path: &Path, integrity_check: bool) -> Result<(Connection, Connectio
     }
     if version < 0 {
         return Err(Failure::Unusable(
-            format!("it has an invalid schema version {version}"),
+            (format!("it has an invalid schema version {version}"), format!("它的结构版本 {version} 无效")),
             rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
                 None,
@@ -673,7 +689,7 @@ fn try_open(path: &Path, integrity_check: bool) -> Result<(Connection, Connectio
     }
     if w.is_readonly(rusqlite::MAIN_DB).map_err(classify)? {
         return Err(Failure::Unusable(
-            "it is read-only; check its permissions".into(),
+            ("it is read-only; check its permissions".into(), "它是只读的，请检查文件权限".into()),
             rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_READONLY),
                 None,
