@@ -100,7 +100,7 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
     let kv = Arc::new(PluginStore(store));
     let (secrets, keyring) = open_secret_store();
     startup_trace::step("keyring probed");
-    let settings = wwdev_workbench::state::stored_settings(kv.as_ref());
+    let kv_for_log = kv.clone();
     Ok(Workbench::starting(Host {
         kv,
         secrets,
@@ -109,7 +109,11 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
         system_locale: system_locale(),
         exit_when_ready,
         // The request log shared with the CLI; every WeCom call is recorded.
-        log: LogSource::Opening(Box::new(move || wwdev_workbench::log_open(None, &settings))),
+        // Its retention is read when it opens (after the first screen), so settings saved
+        // meanwhile apply.
+        log: LogSource::Opening(Box::new(move || {
+            wwdev_workbench::log_open(None, &wwdev_workbench::state::stored_settings(kv_for_log.as_ref()))
+        })),
         store_recovered,
     }))
 }
