@@ -21,7 +21,8 @@ describe('api wrapper maps arguments as the Rust commands expect', () => {
   // [call, command, args]
   const cases: [() => Promise<unknown>, string, Record<string, unknown> | undefined][] = [
     [() => api.appInfo(), 'app_info', undefined],
-    [() => api.appReady(), 'app_ready', undefined],
+    [() => api.appReady(), 'app_ready', { marks: null }],
+    [() => api.appReady([{ name: 'x', ms: 1.5 }]), 'app_ready', { marks: [{ name: 'x', ms: 1.5 }] }],
     [() => api.profileSave(profile, null), 'profile_save', { profile, secret: null }],
     [() => api.profileSave(profile, ''), 'profile_save', { profile, secret: '' }],
     [() => api.profileDelete('p1'), 'profile_delete', { id: 'p1' }],
