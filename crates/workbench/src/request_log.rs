@@ -163,24 +163,7 @@ mod tests {
     use std::sync::mpsc;
 
     fn record(path: &str) -> RequestRecord {
-        RequestRecord {
-            id: None,
-            time_ms: 1_700_000_000_000,
-            profile: "p".into(),
-            feature: "token".into(),
-            base_url: "http://127.0.0.1:1".into(),
-            method: "GET".into(),
-            path: path.into(),
-            query: vec![],
-            request_body: None,
-            status: Some(200),
-            errcode: Some(0),
-            errmsg: None,
-            latency_ms: 1,
-            response_headers: vec![],
-            response_body: None,
-            error: None,
-        }
+        crate::commands::log::tests::record("token", path)
     }
 
     fn names(e: &RecordedEvents) -> Vec<String> {

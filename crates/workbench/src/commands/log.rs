@@ -332,17 +332,17 @@ pub(crate) mod tests {
         assert_eq!(query(&st, &LogFilterView::default(), LogPageArgs { before_id: None, limit: 5 }).await.unwrap().total, Some(0));
     }
 
-    #[test]
-    fn masked_single_use_values_block_replay() {
-        let rec = RequestRecord {
+    /// A successful GET record of `path` made by `feature`, for tests.
+    pub(crate) fn record(feature: &str, path: &str) -> RequestRecord {
+        RequestRecord {
             id: None,
-            time_ms: 0,
+            time_ms: 1_700_000_000_000,
             profile: "p".into(),
-            feature: "identity".into(),
-            base_url: "http://x".into(),
+            feature: feature.into(),
+            base_url: "http://127.0.0.1:1".into(),
             method: "GET".into(),
-            path: "/cgi-bin/auth/getuserinfo".into(),
-            query: vec![("access_token".into(), "abc***".into()), ("code".into(), "CO***".into())],
+            path: path.into(),
+            query: vec![],
             request_body: None,
             status: Some(200),
             errcode: Some(0),
@@ -351,6 +351,14 @@ pub(crate) mod tests {
             response_headers: vec![],
             response_body: None,
             error: None,
+        }
+    }
+
+    #[test]
+    fn masked_single_use_values_block_replay() {
+        let rec = RequestRecord {
+            query: vec![("access_token".into(), "abc***".into()), ("code".into(), "CO***".into())],
+            ..record("identity", "/cgi-bin/auth/getuserinfo")
         };
         assert!(replay_blocker(&rec).unwrap().0.contains("\"code\""));
         assert!(replay_blocker(&rec).unwrap().1.contains("「code」"));
