@@ -169,14 +169,10 @@ fn tickets_are_fetched_through_the_profile_flags() {
 #[test]
 fn sign_server_serves_signatures_the_sandbox_accepts() {
     let sb = Sandbox::start();
-    let (agentid, secret) = sb.app(0);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
+    let (agentid, _) = sb.app(0);
+    let mut child = sb
+        .wwdev_process(0)
         .args(["sign-server", "--port", "0", "--allow-origin", "http://localhost:5173", "--json"])
-        .env("WWDEV_LOG_FILE", sb.log_file())
-        .env("WWDEV_BASE_URL", sb.base())
-        .env("WWDEV_CORPID", sb.corpid())
-        .env("WWDEV_AGENTID", &agentid)
-        .env("WWDEV_SECRET", &secret)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -15,17 +15,14 @@ fn live_lines(lang: &str) -> Vec<String> {
 /// Run `wwdev live`, report one failed agentConfig through the intake as probe.js
 /// would, and answer the lines printed up to that event, and the paste it used.
 fn live_run(sb: &Sandbox, lang: &str, json_out: bool) -> (Vec<String>, String) {
-    let (agentid, secret) = sb.app(0);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
+    let (agentid, _) = sb.app(0);
+    let mut child = sb
+        .wwdev_process(0)
         .args(["live", "--port", "0", "--no-log"])
         .args(if json_out { &["--json"][..] } else { &[][..] })
         .env("LANG", lang)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .env("WWDEV_BASE_URL", sb.base())
-        .env("WWDEV_CORPID", sb.corpid())
-        .env("WWDEV_AGENTID", &agentid)
-        .env("WWDEV_SECRET", &secret)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -43,8 +43,12 @@ impl Sandbox {
     }
     /// `wwdev` with base URL, corpid, agentid and secret of app `i` in the environment.
     pub fn wwdev(&self, i: usize) -> Command {
+        Command::from_std(self.wwdev_process(i))
+    }
+    /// The same as a plain process, for servers a test spawns and talks to.
+    pub fn wwdev_process(&self, i: usize) -> std::process::Command {
         let (agentid, secret) = self.app(i);
-        let mut c = Command::new(env!("CARGO_BIN_EXE_wwdev"));
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"));
         c.env("WWDEV_BASE_URL", self.base())
             .env("WWDEV_CORPID", self.corpid())
             .env("WWDEV_AGENTID", agentid)
