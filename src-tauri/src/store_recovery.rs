@@ -7,7 +7,7 @@
 //! aside first keeps it for the user and lets the UI explain the empty profile list.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tauri::{AppHandle, Runtime};
 pub use wwdev_workbench::types::StoreRecovered;
@@ -43,27 +43,11 @@ pub fn check_and_move(path: &Path, now: i64) -> Option<StoreRecovered> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => format!("it could not be read: {e}"),
     };
-    let (moved_to, move_error) = match move_aside(path, now) {
+    let (moved_to, move_error) = match wwdev_core::move_aside::move_aside(path, now) {
         Ok(p) => (Some(p.display().to_string()), None),
         Err(e) => (None, Some(e.to_string())),
     };
     Some(StoreRecovered { path: path.display().to_string(), moved_to, move_error, reason })
-}
-
-fn move_aside(path: &Path, now: i64) -> std::io::Result<PathBuf> {
-    let stamp = time::OffsetDateTime::from_unix_timestamp(now)
-        .ok()
-        .and_then(|t| t.format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z")).ok())
-        .unwrap_or_else(|| now.to_string());
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "store.json".into());
-    let mut target = path.with_file_name(format!("{name}.corrupt-{stamp}"));
-    let mut n = 1;
-    while target.exists() {
-        target = path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
-        n += 1;
-    }
-    fs::rename(path, &target)?;
-    Ok(target)
 }
 
 #[cfg(test)]
@@ -90,7 +74,7 @@ mod tests {
         fs::write(&path, bytes).unwrap();
         let r = check_and_move(&path, NOW).expect("damage not seen");
         assert!(!path.exists(), "the damaged file is still in place");
-        let moved = PathBuf::from(r.moved_to.as_deref().unwrap());
+        let moved = std::path::PathBuf::from(r.moved_to.as_deref().unwrap());
         assert_eq!(moved.file_name().unwrap(), "wwdev.json.corrupt-20251201T200000Z");
         assert_eq!(fs::read(&moved).unwrap(), bytes);
         assert!(r.reason.contains("EOF"), "{}", r.reason);

@@ -8,6 +8,7 @@ pub mod diagnose;
 pub mod domain;
 pub mod log;
 pub mod loopback;
+pub mod move_aside;
 pub mod record;
 pub mod secret;
 pub mod signature;

@@ -705,26 +705,7 @@ fn try_open(path: &Path, integrity_check: bool) -> Result<(Connection, Connectio
 
 /// Rename `path` (and its -wal/-shm companions) to `<name>.corrupt-<timestamp>`.
 fn move_aside(path: &Path, now_secs: i64) -> std::io::Result<PathBuf> {
-    let stamp = time::OffsetDateTime::from_unix_timestamp(now_secs)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year][month][day]T[hour][minute][second]Z"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| now_secs.to_string());
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| LOG_FILE_NAME.into());
-    let mut target = path.with_file_name(format!("{name}.corrupt-{stamp}"));
-    let mut n = 1;
-    while target.exists() {
-        target = path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
-        n += 1;
-    }
-    fs::rename(path, &target)?;
+    let target = crate::move_aside::move_aside(path, now_secs)?;
     for suffix in ["-wal", "-shm"] {
         let side = companion(path, suffix);
         if side.exists() {
