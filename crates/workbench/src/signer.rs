@@ -127,57 +127,20 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
             )
         }
     })?;
-    let events: Arc<Mutex<VecDeque<SignerEventView>>> = Default::default();
-    let mut rx = handle.subscribe();
-    let sink = events.clone();
-    let emitter = state.events.clone();
-    let collector = tokio::spawn(async move {
-        let mut seq = 0u32;
-        loop {
-            match rx.recv().await {
-                Ok(ev) => {
-                    seq += 1;
-                    let mut q = sink.lock().unwrap();
-                    if q.len() == EVENTS_KEPT {
-                        q.pop_front();
-                    }
-                    let view =
-                        SignerEventView { seq, time_ms: ev.time_ms, origin: ev.origin, url: ev.url, ok: ev.ok, error: ev.error };
-                    q.push_back(view.clone());
-                    drop(q);
-                    emitter.emit(crate::host::events::SIGNER_EVENT, serde_json::to_value(&view).unwrap_or_default());
-                }
-                // Missed some under a burst: the request log still has them all.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            }
-        }
-    });
-    let page_events: Arc<Mutex<VecDeque<LiveEventView>>> = Default::default();
-    let mut page_rx = handle.subscribe_events();
-    let kept = page_events.clone();
-    let emitter = state.events.clone();
-    let page_collector = tokio::spawn(async move {
-        let mut seq = 0u32;
-        loop {
-            match page_rx.recv().await {
-                Ok(ev) => {
-                    seq += 1;
-                    let view = LiveEventView::from_bridge(seq, ev);
-                    let mut q = kept.lock().unwrap_or_else(|p| p.into_inner());
-                    if q.len() == LIVE_EVENTS_KEPT {
-                        q.pop_front();
-                    }
-                    q.push_back(view.clone());
-                    drop(q);
-                    emitter.emit(crate::host::events::LIVE_EVENT, serde_json::to_value(&view).unwrap_or_default());
-                }
-                // Missed some under a burst: the request log still has them all.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            }
-        }
-    });
+    let (events, collector) = collect(
+        handle.subscribe(),
+        EVENTS_KEPT,
+        state.events.clone(),
+        crate::host::events::SIGNER_EVENT,
+        |seq, ev| SignerEventView { seq, time_ms: ev.time_ms, origin: ev.origin, url: ev.url, ok: ev.ok, error: ev.error },
+    );
+    let (page_events, page_collector) = collect(
+        handle.subscribe_events(),
+        LIVE_EVENTS_KEPT,
+        state.events.clone(),
+        crate::host::events::LIVE_EVENT,
+        LiveEventView::from_bridge,
+    );
     let running = Running {
         snippet: register_snippet(&handle.base_url(), &r.profile.corpid, &r.profile.agentid),
         handle,
@@ -192,6 +155,45 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
     let status = running.status();
     *state.signer.lock().await = Some(running);
     Ok(status)
+}
+
+/// Keeps the last `kept` events of a bridge broadcast, numbered from 1 as `view` turns
+/// them into what the UI shows, and pushes each one to the UI as `event`.
+fn collect<E, V>(
+    mut rx: tokio::sync::broadcast::Receiver<E>,
+    kept: usize,
+    emitter: Arc<dyn crate::host::EventSink>,
+    event: &'static str,
+    view: impl Fn(u32, E) -> V + Send + 'static,
+) -> (Arc<Mutex<VecDeque<V>>>, tokio::task::JoinHandle<()>)
+where
+    E: Clone + Send + 'static,
+    V: Clone + serde::Serialize + Send + 'static,
+{
+    let queue: Arc<Mutex<VecDeque<V>>> = Default::default();
+    let sink = queue.clone();
+    let task = tokio::spawn(async move {
+        let mut seq = 0u32;
+        loop {
+            match rx.recv().await {
+                Ok(ev) => {
+                    seq += 1;
+                    let v = view(seq, ev);
+                    let mut q = sink.lock().unwrap_or_else(|p| p.into_inner());
+                    if q.len() == kept {
+                        q.pop_front();
+                    }
+                    q.push_back(v.clone());
+                    drop(q);
+                    emitter.emit(event, serde_json::to_value(&v).unwrap_or_default());
+                }
+                // Missed some under a burst: the request log still has them all.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    (queue, task)
 }
 
 pub async fn status(state: &Workbench) -> SignerStatus {
