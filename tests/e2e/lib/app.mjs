@@ -34,7 +34,7 @@ function freePort() {
   });
 }
 
-async function waitForPort(port, child, log, timeoutMs = 20000) {
+async function waitForPort(port, child, log, what = 'tauri-driver', timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`tauri-driver exited (${child.exitCode}):\n${log()}`);
@@ -45,7 +45,7 @@ async function waitForPort(port, child, log, timeoutMs = 20000) {
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`tauri-driver did not listen on ${port}:\n${log()}`);
+  throw new Error(`${what} did not listen on ${port}:\n${log()}`);
 }
 
 /**
@@ -54,7 +54,7 @@ async function waitForPort(port, child, log, timeoutMs = 20000) {
  * whole group.
  *
  * Under load WebKitWebDriver occasionally drops the new-session request (the socket
- * closes without an answer). That, and only that, is retried once — on a fresh home
+ * closes without an answer) even once it listens. That, and only that, is retried once — on a fresh home
  * holding a copy of what `home` held before the first attempt (a half-started app may
  * have written to it), and only when the app process itself did not exit: an app that
  * crashed at startup fails the launch at once.
@@ -151,6 +151,9 @@ async function launchOnce(home, { args = [], env = {} } = {}) {
   const watch = setInterval(() => { for (const p of appPids(driver.pid)) started.add(p); }, 100);
   try {
     await waitForPort(port, driver, () => out);
+    // tauri-driver listens before the WebKitWebDriver it spawned does, and a request it
+    // cannot forward is answered by closing the socket: wait for the native driver too.
+    await waitForPort(nativePort, driver, () => out, 'WebKitWebDriver');
     const browser = await remote({
       hostname: '127.0.0.1',
       port,

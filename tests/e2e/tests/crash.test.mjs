@@ -130,11 +130,13 @@ describe('crash and damage', { skip: !HAS_UI && 'ui/ not built' }, () => {
 
   test('a damaged request log is moved aside with a message; a new log works', async () => {
     const home = makeHome('bad-log');
-    const dir = path.join(home.data, 'wwdev');
-    fs.mkdirSync(dir, { recursive: true });
+    // A function: a retried launch moves the test to a fresh copy of the home.
+    const logDir = () => path.join(home.data, 'wwdev');
+    fs.mkdirSync(logDir(), { recursive: true });
     const damaged = Buffer.concat([Buffer.from('not a database, just damage\n'), Buffer.alloc(8192, 0xa5)]);
-    fs.writeFileSync(path.join(dir, 'requests.sqlite3'), damaged);
+    fs.writeFileSync(path.join(logDir(), 'requests.sqlite3'), damaged);
     const app = await launchApp(home);
+    const dir = logDir();
     try {
       await ready(app);
       const b = app.browser;
