@@ -39,9 +39,11 @@ async function listenForLogNotice(): Promise<void> {
 
 export async function loadAll(): Promise<void> {
   try {
-    // Listening first, so a notice pushed while app_info is answered is not missed.
-    await listenForLogNotice();
-    const [info, settings, list] = await Promise.all([api.appInfo(), api.settingsGet(), api.profilesList()]);
+    // Listening before app_info is asked, so a notice pushed while it is answered is not
+    // missed; settings and profiles do not wait for it.
+    const [info, settings, list] = await Promise.all([
+      listenForLogNotice().then(() => api.appInfo()), api.settingsGet(), api.profilesList(),
+    ]);
     store.info = info;
     if (info.log_recovered_message) {
       store.logNotice = { message: info.log_recovered_message, message_zh: info.log_recovered_message_zh ?? info.log_recovered_message };

@@ -20,6 +20,9 @@ const en = {
   },
   navGroup: { setup: 'Setup', h5: 'H5 flow', debug: 'Debug', app: 'App' },
   top: {
+    navigation: 'Navigation',
+    collapseNav: 'Collapse the navigation',
+    expandNav: 'Expand the navigation',
     profile: 'Profile',
     noProfile: 'No profile',
     switchLanguage: 'Switch language (中文 / English)',

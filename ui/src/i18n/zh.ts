@@ -21,6 +21,9 @@ const zh: Messages = {
   },
   navGroup: { setup: '准备', h5: 'H5 流程', debug: '调试', app: '应用' },
   top: {
+    navigation: '导航',
+    collapseNav: '收起导航',
+    expandNav: '展开导航',
     profile: '档案',
     noProfile: '无档案',
     switchLanguage: '切换语言（中文 / English）',
