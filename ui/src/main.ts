@@ -4,6 +4,7 @@ import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
 import './style.css';
+import './plain.css';
 
 performance.mark('wwdev:script evaluated');
 createApp(App).use(i18n).use(router).mount('#app');

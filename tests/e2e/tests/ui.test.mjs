@@ -131,7 +131,10 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
     assert.notEqual(await b.execute(() => document.querySelector('[data-testid="nav"]').innerText), text);
     await click(b, 'theme-toggle');
     await b.waitUntil(async () => (await attr(b, 'app-root', 'data-theme')) !== theme, { timeout: 5000 });
+    await b.pause(400); // Naive's colour transitions take 0.3 s: a picture, not a check
     await screenshot(b, 'ui-lang-theme-switched');
+    await open(b, '/profiles');
+    await screenshot(b, 'ui-profiles-lang-theme-switched');
     // Settings persist: the backend has them.
     const s = await invoke(b, 'settings_get');
     assert.notEqual(s.theme, 'system');
