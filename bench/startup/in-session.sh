@@ -7,9 +7,15 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUNS="$1" OUT="$2" BARE="$3" APP="$4"
-specs=$(python3 -c 'import json,sys; print(json.dumps([
+# WebKit as users get it (compositing on), and again with WEBKIT_DISABLE_COMPOSITING_MODE=1
+# (the usual workaround for blank Tauri windows on some GPUs): its non-composited path has
+# the UI process wait up to 0.5 s for the web process to repaint (a timed wait on its main
+# thread, seen with strace), which a start busy with the page's scripts hits more often.
+specs=$(python3 -c 'import json,sys; nc = {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"}; print(json.dumps([
   {"label": "bare", "cmd": [sys.argv[1]]},
-  {"label": "wwdev", "cmd": [sys.argv[2], "--exit-when-ready"]}]))' "$BARE" "$APP")
+  {"label": "wwdev", "cmd": [sys.argv[2], "--exit-when-ready"], "baseline": "bare"},
+  {"label": "bare, no compositing", "cmd": [sys.argv[1]], "env": nc},
+  {"label": "wwdev, no compositing", "cmd": [sys.argv[2], "--exit-when-ready"], "env": nc, "baseline": "bare, no compositing"}]))' "$BARE" "$APP")
 
 # wwdev again, in a second home whose request log holds LOG_N entries: opening that log
 # (integrity check, retention) takes seconds and must not hold up the first screen.
@@ -26,8 +32,8 @@ if [ "$LOG_N" != "0" ]; then
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
   python3 "$HERE/seed_log.py" "$db" "$LOG_N" >/dev/null
-  specs=$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); s.append({"label": f"wwdev, {sys.argv[3]}-entry log",
-    "cmd": [sys.argv[2], "--exit-when-ready"], "env": {"XDG_DATA_HOME": sys.argv[4] + "/data",
+  specs=$(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); s.insert(2, {"label": f"wwdev, {sys.argv[3]}-entry log",
+    "cmd": [sys.argv[2], "--exit-when-ready"], "baseline": "bare", "env": {"XDG_DATA_HOME": sys.argv[4] + "/data",
     "XDG_CONFIG_HOME": sys.argv[4] + "/config", "XDG_CACHE_HOME": sys.argv[4] + "/cache"}}); print(json.dumps(s))' \
     "$specs" "$APP" "$LOG_N" "$big")
 fi

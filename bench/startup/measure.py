@@ -2,7 +2,8 @@
 """Time-to-ready and peak memory of apps that exit by themselves once ready.
 
 Usage: measure.py RUNS SPEC_JSON
-  SPEC_JSON: [{"label": ..., "cmd": [...], "env": {...}}, ...]
+  SPEC_JSON: [{"label": ..., "cmd": [...], "env": {...}, "baseline": LABEL}, ...]
+  (an env value of null removes the variable; "baseline" names the row a ratio is to)
 
 Each app runs once as a discarded warm-up, then the apps take turns, RUNS rounds: drift on
 the machine (a desktop portal waking up, another job) then hits every app alike instead of
@@ -78,12 +79,13 @@ def one_run(cmd, env, timeout):
     return elapsed, peak, procs
 
 
-def summary(label, runs):
+def summary(spec, runs):
     return {
-        "label": label,
+        "label": spec["label"],
+        "baseline": spec.get("baseline"),
         "ready_ms_median": round(statistics.median(r[0] for r in runs) * 1000, 1),
-        # Noise here only adds time (on the 2-core VM some starts of either app stall about
-        # 0.5 s at random, observed), so the best run is printed beside the median.
+        # Noise here only adds time (without compositing, WebKit's UI process at times waits
+        # 0.5 s for the web process to repaint, observed), so the best run is printed too.
         "ready_ms_best": round(min(r[0] for r in runs) * 1000, 1),
         "peak_rss_mib_median": round(statistics.median(r[1] for r in runs) / 2**20, 1),
         "processes_at_peak": max(r[2] for r in runs),
@@ -93,14 +95,14 @@ def summary(label, runs):
 
 def main():
     runs, specs = int(sys.argv[1]), json.loads(sys.argv[2])
-    envs = [{**os.environ, **s.get("env", {})} for s in specs]
+    envs = [{k: v for k, v in {**os.environ, **s.get("env", {})}.items() if v is not None} for s in specs]
     for s, env in zip(specs, envs):  # warm-up: page cache, first-start files
         one_run(s["cmd"], env, 90)
     results = {s["label"]: [] for s in specs}
     for _ in range(runs):
         for s, env in zip(specs, envs):
             results[s["label"]].append(one_run(s["cmd"], env, 90))
-    print(json.dumps({label: summary(label, r) for label, r in results.items()}))
+    print(json.dumps({s["label"]: summary(s, results[s["label"]]) for s in specs}))
 
 
 if __name__ == "__main__":

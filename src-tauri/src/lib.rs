@@ -92,13 +92,26 @@ fn system_locale() -> String {
 /// Builds the workbench for this app: store, keyring, request log, events. The request
 /// log opens on a thread of its own (its integrity check takes seconds with a large log),
 /// and commands wait for [`Workbench::startup_done`] (the embedded sandbox).
-fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<dyn std::error::Error>> {
+fn workbench(
+    app: &tauri::App,
+    exit_when_ready: bool,
+    keyring_probe: std::thread::JoinHandle<(Arc<dyn SecretStore>, KeyringStatus)>,
+) -> Result<Workbench, Box<dyn std::error::Error>> {
     // A damaged store file is moved aside first (the plugin would overwrite it).
     let store_recovered = store_recovery::recover_store(app.handle(), STORE_FILE);
     let store = app.store(STORE_FILE)?;
     startup_trace::step("store loaded");
     let kv = Arc::new(PluginStore(store));
-    let (secrets, keyring) = open_secret_store();
+    // A probe that panicked is a keyring we cannot use: secrets stay in memory, as when
+    // there is no keyring (the UI says so).
+    let (secrets, keyring) = keyring_probe.join().unwrap_or_else(|_| {
+        let status = KeyringStatus {
+            available: false,
+            message: Some("Checking the system keyring failed unexpectedly.".into()),
+            message_zh: Some("检查系统密钥环时意外出错。".into()),
+        };
+        (Arc::new(MemorySecretStore::default()) as Arc<dyn SecretStore>, status)
+    });
     startup_trace::step("keyring probed");
     let kv_for_log = kv.clone();
     Ok(Workbench::starting(Host {
@@ -121,6 +134,9 @@ fn workbench(app: &tauri::App, exit_when_ready: bool) -> Result<Workbench, Box<d
 pub fn run() {
     startup_trace::begin();
     let exit_when_ready = std::env::args().any(|a| a == "--exit-when-ready");
+    // The keyring probe (a D-Bus round trip or two, ~10–20 ms) runs beside Tauri's and GTK's
+    // own start, not after it on the way to the window.
+    let keyring_probe = std::thread::spawn(open_secret_store);
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
@@ -128,7 +144,7 @@ pub fn run() {
         .on_page_load(|_, p| startup_trace::step(&format!("page load {:?}", p.event())))
         .setup(move |app| {
             startup_trace::step("setup");
-            app.manage(workbench(app, exit_when_ready)?);
+            app.manage(workbench(app, exit_when_ready, keyring_probe)?);
             // The embedded sandbox (127.0.0.1, a free port) starts on Tauri's tokio runtime
             // while the window is created; commands wait for it.
             let handle = app.handle().clone();
