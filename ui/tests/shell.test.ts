@@ -77,6 +77,11 @@ describe('ShellTopBar', () => {
     expect(w.get('[data-testid="profile-switcher-sandbox"]').text()).toBe(zh.profiles.sandboxTag);
     await select.setValue('b');
     expect(w.emitted('selectProfile')).toEqual([['b']]);
+    // Until the switch has happened (it may fail), the active profile is what it shows.
+    expect(select.element.value).toBe('a');
+    await w.setProps({ active: b });
+    expect(select.element.value).toBe('b');
+    expect(w.find('[data-testid="profile-switcher-sandbox"]').exists()).toBe(false);
   });
 
   test('no profiles: a disabled switcher says so, no sandbox tag', () => {

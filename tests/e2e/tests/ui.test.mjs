@@ -135,6 +135,18 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await screenshot(b, 'ui-lang-theme-switched');
     await open(b, '/profiles');
     await screenshot(b, 'ui-profiles-lang-theme-switched');
+    // The navigation collapses to icons (labels move to tooltips) and expands again.
+    const navWidth = () => b.execute(() => document.querySelector('[data-testid="nav"]').getBoundingClientRect().width);
+    await click(b, 'nav-collapse');
+    await b.waitUntil(async () => (await navWidth()) <= 64, { timeout: 5000, timeoutMsg: 'the navigation did not collapse' });
+    const collapsedLink = await b.execute(() => {
+      const a = document.querySelector('[data-testid="nav-log"]');
+      return { text: a.textContent.trim(), title: a.getAttribute('title') };
+    });
+    assert.deepEqual({ text: collapsedLink.text, titled: Boolean(collapsedLink.title) }, { text: '', titled: true });
+    await screenshot(b, 'ui-nav-collapsed');
+    await click(b, 'nav-collapse');
+    await b.waitUntil(async () => (await navWidth()) >= 200, { timeout: 5000, timeoutMsg: 'the navigation did not expand' });
     // Settings persist: the backend has them.
     const s = await invoke(b, 'settings_get');
     assert.notEqual(s.theme, 'system');
