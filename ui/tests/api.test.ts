@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 
 const invoke = vi.fn();
@@ -80,14 +78,3 @@ describe('rejections become UiError', () => {
   });
 });
 
-describe('contract with src-tauri', () => {
-  // Every command the wrapper calls must be registered in the shell's ACL list.
-  const namesFile = join(__dirname, '..', '..', 'src-tauri', 'src', 'command_names.rs');
-  test.skipIf(!existsSync(namesFile))('every wrapped command is in command_names.rs', () => {
-    const registered = new Set([...readFileSync(namesFile, 'utf8').matchAll(/"([a-z_]+)"/g)].map((m) => m[1]));
-    const src = readFileSync(join(__dirname, '..', 'src', 'api', 'index.ts'), 'utf8');
-    const called = [...src.matchAll(/call<[^>]*>\('([a-z_]+)'/g)].map((m) => m[1]);
-    expect(called.length).toBeGreaterThan(35);
-    expect(called.filter((c) => !registered.has(c))).toEqual([]);
-  });
-});
