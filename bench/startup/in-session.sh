@@ -8,9 +8,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RUNS="$1" OUT="$2" BARE="$3" APP="$4"
 # WebKit as users get it (compositing on), and again with WEBKIT_DISABLE_COMPOSITING_MODE=1
-# (the usual workaround for blank Tauri windows on some GPUs): its non-composited path has
-# the UI process wait up to 0.5 s for the web process to repaint (a timed wait on its main
-# thread, seen with strace), which a start busy with the page's scripts hits more often.
+# (the usual workaround for blank Tauri windows on some GPUs). Without compositing, starts
+# at times stall 0.5 s in a timed wait on the app's main thread (seen with strace; see
+# bench/README.md), more often when the page is busy.
 specs=$(python3 -c 'import json,sys; nc = {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"}; print(json.dumps([
   {"label": "bare", "cmd": [sys.argv[1]]},
   {"label": "wwdev", "cmd": [sys.argv[2], "--exit-when-ready"], "baseline": "bare"},

@@ -84,8 +84,8 @@ def summary(spec, runs):
         "label": spec["label"],
         "baseline": spec.get("baseline"),
         "ready_ms_median": round(statistics.median(r[0] for r in runs) * 1000, 1),
-        # Noise here only adds time (without compositing, WebKit's UI process at times waits
-        # 0.5 s for the web process to repaint, observed), so the best run is printed too.
+        # Noise here only adds time (without compositing, starts at times stall 0.5 s in a
+        # timed wait inside WebKit, observed), so the best run is printed too.
         "ready_ms_best": round(min(r[0] for r in runs) * 1000, 1),
         "peak_rss_mib_median": round(statistics.median(r[1] for r in runs) / 2**20, 1),
         "processes_at_peak": max(r[2] for r in runs),
