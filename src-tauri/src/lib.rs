@@ -89,9 +89,10 @@ fn system_locale() -> String {
     sys_locale::get_locale().unwrap_or_else(|| "zh-CN".to_owned())
 }
 
-/// Builds the workbench for this app: store, keyring, request log, events. The request
-/// log opens on a thread of its own (its integrity check takes seconds with a large log),
-/// and commands wait for [`Workbench::startup_done`] (the embedded sandbox).
+/// Builds the workbench for this app: store, keyring (probed on the thread `run` started),
+/// request log, events. The request log opens on a thread of its own (its integrity check
+/// takes seconds with a large log), and commands wait for [`Workbench::startup_done`] (the
+/// embedded sandbox).
 fn workbench(
     app: &tauri::App,
     exit_when_ready: bool,

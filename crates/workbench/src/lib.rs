@@ -41,6 +41,19 @@ pub struct LogOpened {
     pub message: Option<(String, String)>,
 }
 
+impl LogOpened {
+    /// No log this session, because of `why`.
+    pub fn failed(why: impl std::fmt::Display) -> Self {
+        LogOpened {
+            store: None,
+            message: Some((
+                format!("The request log could not be opened, so calls are not recorded this session: {why}"),
+                format!("无法打开请求日志，本次会话的调用不会被记录：{why}"),
+            )),
+        }
+    }
+}
+
 /// Opens the shared request log (`$XDG_DATA_HOME/wwdev/requests.sqlite3`, the CLI's
 /// default too; `path` overrides it) with the retention of `settings`. A broken file
 /// is moved aside by the store; that, or why no log could be opened, becomes the
@@ -65,13 +78,7 @@ pub fn log_open(path: Option<&Path>, settings: &types::Settings) -> LogOpened {
         },
         Err(e) => {
             tracing::warn!(error = %e, "request log not opened");
-            LogOpened {
-                store: None,
-                message: Some((
-                    format!("The request log could not be opened, so calls are not recorded this session: {e}"),
-                    format!("无法打开请求日志，本次会话的调用不会被记录：{e}"),
-                )),
-            }
+            LogOpened::failed(e)
         }
     }
 }

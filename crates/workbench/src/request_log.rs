@@ -73,13 +73,7 @@ impl RequestLog {
                     crate::startup_trace::step("request log opened (background)");
                 });
                 if let Err(e) = spawned {
-                    log.finish(LogOpened {
-                        store: None,
-                        message: Some((
-                            format!("The request log could not be opened, so calls are not recorded this session: {e}"),
-                            format!("无法打开请求日志，本次会话的调用不会被记录：{e}"),
-                        )),
-                    });
+                    log.finish(LogOpened::failed(e));
                 }
             }
         }

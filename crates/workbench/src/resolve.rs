@@ -112,7 +112,7 @@ impl Workbench {
                 profile: profile_name.to_owned(),
                 feature: feature.to_owned(),
             },
-            self.request_sink.clone(),
+            self.request_sink(),
         )?;
         clients.insert(key, client.clone());
         Ok(client)

@@ -102,7 +102,7 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
     let config = BridgeConfig {
         port: port.unwrap_or(0),
         allowed_origins: origins.clone(),
-        sink: state.request_sink.clone(),
+        sink: state.request_sink(),
         profile: r.profile.name.clone(),
         clock,
         corp: Some(corp),

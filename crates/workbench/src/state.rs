@@ -90,8 +90,6 @@ pub struct Workbench {
     pub sandbox_cache: OnceLock<Arc<TokenCache>>,
     /// One HTTP client per (base URL, timeout, proxy), so connections are pooled.
     pub(crate) clients: Mutex<std::collections::HashMap<String, wwdev_core::client::WeComClient>>,
-    /// Where every WeCom call is recorded (the request log, announcing each entry).
-    pub request_sink: Option<Arc<dyn RequestSink>>,
     /// The request log (possibly still opening). Its message, shown once by the UI: the
     /// log was recovered from a broken file, or could not open.
     pub log: Arc<crate::request_log::RequestLog>,
@@ -108,7 +106,6 @@ impl Workbench {
     pub fn new(host: Host) -> Self {
         let events = host.events;
         let log = crate::request_log::RequestLog::new(host.log, events.clone());
-        let request_sink = Some(log.clone() as Arc<dyn RequestSink>);
         Self {
             kv: host.kv,
             secrets: host.secrets,
@@ -123,7 +120,6 @@ impl Workbench {
             system_cache: Arc::new(TokenCache::new(Arc::new(SystemClock))),
             sandbox_cache: OnceLock::new(),
             clients: Mutex::new(Default::default()),
-            request_sink,
             log,
             store_recovered: host.store_recovered,
             signer: Default::default(),
@@ -141,6 +137,12 @@ impl Workbench {
     /// Lets commands through (see [`Workbench::starting`]). Idempotent.
     pub fn startup_done(&self) {
         let _ = self.startup.set(());
+    }
+
+    /// Where every WeCom call is recorded: the request log, which announces each entry
+    /// (and keeps the calls made while it is still opening).
+    pub fn request_sink(&self) -> Option<Arc<dyn RequestSink>> {
+        Some(self.log.clone())
     }
 
     /// Waits until commands may run.
