@@ -4,6 +4,7 @@ import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
 import './style.css';
+import './theme.css';
 import './plain.css';
 
 performance.mark('wwdev:script evaluated');

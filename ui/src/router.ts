@@ -6,7 +6,8 @@ import ProfilesScreen from './screens/ProfilesScreen.vue';
 // others load on first visit.
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/profiles' },
-  { path: '/profiles', component: ProfilesScreen },
+  // meta.plain: no Naive UI (AppShell does not wrap it in a NaiveScope).
+  { path: '/profiles', component: ProfilesScreen, meta: { plain: true } },
   { path: '/credentials', component: () => import('./screens/CredentialsScreen.vue') },
   { path: '/sign', component: () => import('./screens/SignScreen.vue') },
   { path: '/oauth', component: () => import('./screens/OAuthScreen.vue') },

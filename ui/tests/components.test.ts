@@ -68,6 +68,16 @@ describe('ErrorAlert', () => {
     expect(w.find('[data-testid="x-errcode"]').exists()).toBe(false);
     expect(w.text()).toContain(zh.error.kind.network);
   });
+  test('closable: the close button, titled in the user language, asks to close', async () => {
+    const error = { kind: 'network' as const, message: 'm', message_zh: 'm', errcode: null, hint: null, hint_zh: null };
+    const w = mount(ErrorAlert, { props: { error, closable: true }, global: { plugins: [makeI18n('zh')] } });
+    const close = w.get('[data-testid="error-alert"] button');
+    expect(close.attributes('aria-label')).toBe(zh.common.close);
+    await close.trigger('click');
+    expect(w.emitted('close')).toHaveLength(1);
+    const fixed = mount(ErrorAlert, { props: { error }, global: { plugins: [makeI18n('zh')] } });
+    expect(fixed.find('button').exists()).toBe(false);
+  });
   test('renders nothing without an error', () => {
     const w = mount(ErrorAlert, { props: { error: null }, global: { plugins: [makeI18n('en')] } });
     expect(w.find('[data-testid="error-alert"]').exists()).toBe(false);

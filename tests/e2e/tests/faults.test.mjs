@@ -188,7 +188,7 @@ describe('fault matrix', { skip: !HAS_UI && 'ui/ not built' }, () => {
         await alert.waitForDisplayed({ timeout: (TIMEOUT_SECS + 15) * 1000 });
         assert.equal(await alert.getAttribute('data-kind'), k.ui);
         const locale = await (await tid(b, 'app-root')).getAttribute('data-locale');
-        const title = await b.execute((id) => document.querySelector(`[data-testid="${id}"] .n-alert-body__title`)?.textContent?.trim(), target.alert);
+        const title = await b.execute((id) => document.querySelector(`[data-testid="${id}"] .p-alert-title`)?.textContent?.trim(), target.alert);
         assert.equal(title, TITLES[locale][k.ui]);
         // Messages are in the UI's language (UiError.message / message_zh).
         assert.match(await textOf(b, `${target.alert}-message`), k.message[locale]);

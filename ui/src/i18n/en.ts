@@ -50,6 +50,7 @@ const en = {
     save: 'Save',
     saveFile: 'Save to file',
     cancel: 'Cancel',
+    close: 'Close',
     delete: 'Delete',
     edit: 'Edit',
     clear: 'Clear',

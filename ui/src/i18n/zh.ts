@@ -51,6 +51,7 @@ const zh: Messages = {
     save: '保存',
     saveFile: '保存为文件',
     cancel: '取消',
+    close: '关闭',
     delete: '删除',
     edit: '编辑',
     clear: '清空',
