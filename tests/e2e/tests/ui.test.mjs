@@ -135,6 +135,13 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await screenshot(b, 'ui-lang-theme-switched');
     await open(b, '/profiles');
     await screenshot(b, 'ui-profiles-lang-theme-switched');
+    // Deleting asks first, in the row; cancelling leaves the profile where it was.
+    await click(b, 'profile-delete');
+    await (await tid(b, 'profile-delete-question')).waitForDisplayed({ timeout: 5000 });
+    await screenshot(b, 'ui-profile-delete-question');
+    await click(b, 'profile-delete-cancel');
+    await (await tid(b, 'profile-delete')).waitForDisplayed({ timeout: 5000 });
+    assert.ok((await (await b.$$('[data-testid="profile-row"]')).length) >= 1);
     // The navigation collapses to icons (labels move to tooltips) and expands again.
     const navWidth = () => b.execute(() => document.querySelector('[data-testid="nav"]').getBoundingClientRect().width);
     await click(b, 'nav-collapse');
