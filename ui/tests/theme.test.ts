@@ -20,8 +20,8 @@ describe('theme.css', () => {
   for (const [name, theme] of [['light', lightTheme], ['dark', darkTheme]] as const) {
     test(`${name}: the values are Naive's`, () => {
       const c = { ...theme.common, ...themeOverrides.common };
-      const alert = theme.Alert.self(c);
-      const empty = theme.Empty.self(c);
+      const alert = theme.Alert.self!(c as never);
+      const empty = theme.Empty.self!(c as never);
       const expected: Record<string, string> = {
         '--shell-body': c.bodyColor, '--shell-card': c.cardColor,
         '--shell-embedded': name === 'dark' ? c.cardColor : c.actionColor,
