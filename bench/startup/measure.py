@@ -7,10 +7,13 @@ Usage: measure.py RUNS SPEC_JSON
 
 Each app runs once as a discarded warm-up, then the apps take turns, RUNS rounds: drift on
 the machine (a desktop portal waking up, another job) then hits every app alike instead of
-whichever was measured last. Time-to-ready is wall time from spawn to exit (the app exits
-right after its first screen is ready). Peak memory is the highest sum of RSS over the
-whole process tree (the app plus WebKit's web/network processes), sampled from /proc every
-5 ms. Prints one JSON object: per label the medians and every run.
+whichever was measured last. Each round runs every app twice:
+- a timed run: wall time from spawn to exit (the app exits right after its first screen is
+  ready), with nothing sampling it: reading /proc every 5 ms takes ~30% of a core (2.4 ms
+  a sample, measured on the 2-core bench machine), time the app then waits for;
+- a sampled run: peak memory, the highest sum of RSS over the whole process tree (the app
+  plus WebKit's web/network processes), sampled from /proc every 5 ms; its time is not used.
+Prints one JSON object: per label the medians and every run.
 """
 import json
 import os
@@ -55,9 +58,40 @@ def tree_rss(root):
     return total, len(seen)
 
 
-def one_run(cmd, env, timeout):
+def spawn(cmd, env):
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def finish(p, cmd):
+    # WebKit helpers may outlive the app by a moment (and hold its stderr open): make sure
+    # none are left behind.
+    try:
+        os.killpg(p.pid, 9)
+    except ProcessLookupError:
+        pass
+    err = p.stderr.read().decode(errors="replace")
+    if p.returncode != 0:
+        raise SystemExit(f"{cmd[0]} exited {p.returncode}:\n{err[-2000:]}")
+
+
+def timed_run(cmd, env, timeout):
+    """Seconds from spawn to exit."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    p = spawn(cmd, env)
+    try:
+        p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, 9)
+        raise SystemExit(f"{cmd[0]} did not exit within {timeout}s")
+    elapsed = time.perf_counter() - t0
+    finish(p, cmd)
+    return elapsed
+
+
+def sampled_run(cmd, env, timeout):
+    """Peak RSS of the process tree (bytes) and the number of processes at that peak."""
+    t0 = time.perf_counter()
+    p = spawn(cmd, env)
     peak, procs = 0, 0
     while p.poll() is None:
         rss, n = tree_rss(p.pid)
@@ -67,15 +101,13 @@ def one_run(cmd, env, timeout):
             os.killpg(p.pid, 9)
             raise SystemExit(f"{cmd[0]} did not exit within {timeout}s")
         time.sleep(0.005)
-    elapsed = time.perf_counter() - t0
-    err = p.stderr.read().decode(errors="replace")
-    if p.returncode != 0:
-        raise SystemExit(f"{cmd[0]} exited {p.returncode}:\n{err[-2000:]}")
-    # WebKit helpers may outlive the app by a moment; make sure none are left behind.
-    try:
-        os.killpg(p.pid, 9)
-    except ProcessLookupError:
-        pass
+    finish(p, cmd)
+    return peak, procs
+
+
+def one_run(cmd, env, timeout):
+    elapsed = timed_run(cmd, env, timeout)
+    peak, procs = sampled_run(cmd, env, timeout)
     return elapsed, peak, procs
 
 
