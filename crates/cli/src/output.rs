@@ -73,7 +73,9 @@ pub fn utc(ts: i64) -> String {
 /// Render text as a QR code for the terminal (two rows per character line).
 pub fn terminal_qr(text: &str) -> Result<String, CoreError> {
     let code = qrcode::QrCode::new(text.as_bytes())
-        .map_err(|e| CoreError::invalid("link", format!("cannot be encoded as a QR code: {e}")))?;
+        .map_err(|e| {
+            CoreError::invalid("link", format!("cannot be encoded as a QR code: {e}"), format!("无法编码为二维码（详情：{e}）"))
+        })?;
     Ok(code
         .render::<qrcode::render::unicode::Dense1x2>()
         .dark_color(qrcode::render::unicode::Dense1x2::Light)

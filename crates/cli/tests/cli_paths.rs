@@ -93,6 +93,7 @@ fn secret_stdin_reads_the_first_line_and_refuses_what_is_not_a_secret() {
     let (code, v, _) = with_stdin(&sb, &["token", "--json"], b"");
     assert_eq!(code, 2, "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("standard input was empty"), "{v}");
+    assert_eq!(v["error"]["message_zh"], "secret 无效：指定了 --secret-stdin，但标准输入为空", "{v}");
     // A file piped by mistake: refused at the limit, not read whole.
     let (code, v, _) = with_stdin(&sb, &["token", "--json"], &vec![b'x'; 5 * 1024 * 1024]);
     assert_eq!(code, 2, "{v}");
@@ -236,9 +237,14 @@ fn arguments_and_pastes_beyond_the_limits_are_refused_clearly() {
         let msg = v["error"]["message"].as_str().unwrap();
         assert!(msg.contains("at most 16384 bytes"), "{args:?}: {msg}");
     }
-    // Chinese for a Chinese locale.
+    // The JSON holds both languages whatever the locale; a Chinese locale reads Chinese.
     let (_, v) = json_out(sb.wwdev(0).env("LANG", "zh_CN.UTF-8").args(["explain-url", &long_url, "--json"]));
-    assert!(v["error"]["message"].as_str().unwrap().contains("最多接受 16384 字节"), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("at most 16384 bytes"), "{v}");
+    let zh = v["error"]["message_zh"].as_str().unwrap();
+    assert!(zh.contains("最多接受 16384 字节") && !zh.contains("at most"), "{v}");
+    let out = sb.wwdev(0).env("LANG", "zh_CN.UTF-8").args(["explain-url", &long_url]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("错误：") && err.contains("最多接受 16384 字节") && !err.contains("at most"), "{err}");
     // diagnose: a paste over 1 MiB is refused, not parsed.
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
         .args(["diagnose", "--ticket", "t", "--url", "https://app.example.test/", "--json", "--no-log"])
@@ -256,4 +262,39 @@ fn arguments_and_pastes_beyond_the_limits_are_refused_clearly() {
     assert_eq!(out.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.to_string().contains("longer than 1048576 bytes"), "{v}");
+}
+
+#[test]
+fn a_missing_setting_is_explained_fully_in_chinese() {
+    let sb = Sandbox::start();
+    let out = sb.wwdev(0).env_remove("WWDEV_CORPID").env("LANG", "zh_CN.UTF-8").args(["token", "--no-log"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("corpid 无效：没有提供企业ID，请传入 --corpid 或设置 WWDEV_CORPID（管理后台 → 我的企业 → 企业ID）"), "{err}");
+    assert!(!err.contains("admin console") && !err.contains("no corp ID"), "{err}");
+    let (code, v) = json_out(sb.wwdev(0).env_remove("WWDEV_CORPID").args(["token", "--no-log", "--json"]));
+    assert_eq!(code, 2);
+    assert!(v["error"]["message"].as_str().unwrap().starts_with("invalid corpid: no corp ID given"), "{v}");
+}
+
+#[test]
+fn request_log_failures_are_storage_errors_in_both_languages() {
+    let sb = Sandbox::start();
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, b"x").unwrap();
+    let log = blocker.join("requests.sqlite3");
+    // Reading the log: the command fails, as the app's own data (exit code 2).
+    let (code, v) = json_out(sb.wwdev(0).env("WWDEV_LOG_FILE", &log).args(["log", "tail", "--json"]));
+    assert_eq!((code, v["error"]["kind"].as_str()), (2, Some("storage")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("could not create the request log directory"), "{v}");
+    let zh = v["error"]["message_zh"].as_str().unwrap();
+    assert!(zh.starts_with("无法创建请求日志目录") && zh.contains("（详情："), "{v}");
+    assert!(!zh.contains("could not create") && !zh.contains("配置错误"), "{v}");
+    // Recording a call: a warning in the user's language, and the call still runs.
+    let out = sb.wwdev(0).env("WWDEV_LOG_FILE", &log).env("LANG", "zh_CN.UTF-8").args(["token"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("警告：这次调用不会记入请求日志：无法创建请求日志目录"), "{err}");
+    assert!(!err.contains("warning:"), "{err}");
 }

@@ -18,16 +18,21 @@ pub struct Callback {
 
 fn check_code(code: &str) -> Result<(), CoreError> {
     if code.is_empty() {
-        return Err(CoreError::invalid("code", "the code is empty"));
+        return Err(CoreError::invalid("code", "the code is empty", "不能为空"));
     }
     if code.len() > CODE_MAX_BYTES {
         return Err(CoreError::invalid(
             "code",
             format!("the code is {} bytes long; WeCom codes are at most {CODE_MAX_BYTES} bytes", code.len()),
+            format!("长度为 {} 字节，而企业微信的 code 最多 {CODE_MAX_BYTES} 字节", code.len()),
         ));
     }
     if code.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(CoreError::invalid("code", "the code contains spaces or control characters; paste it exactly"));
+        return Err(CoreError::invalid(
+            "code",
+            "the code contains spaces or control characters; paste it exactly",
+            "含有空格或控制字符，请原样粘贴",
+        ));
     }
     Ok(())
 }
@@ -37,7 +42,11 @@ fn check_code(code: &str) -> Result<(), CoreError> {
 pub fn parse_callback(input: &str) -> Result<Callback, CoreError> {
     let s = input.trim();
     if s.is_empty() {
-        return Err(CoreError::invalid("code", "nothing was pasted: give a code or the URL the browser landed on"));
+        return Err(CoreError::invalid(
+            "code",
+            "nothing was pasted: give a code or the URL the browser landed on",
+            "没有粘贴任何内容，请粘贴 code 或浏览器最终跳转到的 URL",
+        ));
     }
     let looks_like_url = s.contains("://") || s.contains('?') || s.contains("code=");
     if !looks_like_url {
@@ -65,6 +74,7 @@ pub fn parse_callback(input: &str) -> Result<Callback, CoreError> {
         return Err(CoreError::invalid(
             "code",
             "this URL has no `code` parameter — paste the URL the browser landed on after authorizing",
+            "这个 URL 中没有 `code` 参数，请粘贴授权后浏览器最终跳转到的 URL",
         ));
     };
     let code = code.trim().to_string();

@@ -102,11 +102,11 @@ impl RawResponse {
             });
         }
         if self.json.is_none() {
-            let message = match serde_json::from_str::<Value>(&self.body) {
-                Err(e) => format!("not JSON ({e})"),
-                Ok(_) => "not a JSON object".to_string(),
+            let (message, message_zh) = match serde_json::from_str::<Value>(&self.body) {
+                Err(e) => (format!("not JSON ({e})"), format!("不是 JSON（详情：{e}）")),
+                Ok(_) => ("not a JSON object".to_string(), "不是 JSON 对象".to_string()),
             };
-            return Err(CoreError::Decode { url: url.to_string(), message, snippet: snippet(&self.body) });
+            return Err(CoreError::Decode { url: url.to_string(), message, message_zh, snippet: snippet(&self.body) });
         }
         match self.errcode {
             Some(code) if code != 0 => Err(CoreError::wecom(code, self.errmsg.clone().unwrap_or_default())),
@@ -330,14 +330,20 @@ impl WeComClient {
     pub fn new(config: ClientConfig, sink: Option<Arc<dyn RequestSink>>) -> Result<Self, CoreError> {
         let base = config.base_url.trim().trim_end_matches('/').to_string();
         let parsed = url::Url::parse(&base)
-            .map_err(|e| CoreError::Config(format!("base URL {base:?} is not a valid URL: {e}")))?;
+            .map_err(|e| {
+                CoreError::config(
+                    format!("base URL {base:?} is not a valid URL: {e}"),
+                    format!("API 地址 {base:?} 不是有效的 URL（详情：{e}）"),
+                )
+            })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(CoreError::Config(format!(
-                "base URL {base:?} must be http(s)://host[:port], e.g. {DEFAULT_BASE_URL}"
-            )));
+            return Err(CoreError::config(
+                format!("base URL {base:?} must be http(s)://host[:port], e.g. {DEFAULT_BASE_URL}"),
+                format!("API 地址 {base:?} 必须形如 http(s)://host[:port]，例如 {DEFAULT_BASE_URL}"),
+            ));
         }
         if config.timeout.is_zero() {
-            return Err(CoreError::Config("timeout must be greater than zero".into()));
+            return Err(CoreError::config("timeout must be greater than zero", "超时时间必须大于 0"));
         }
         let mut builder = crate::http::client_builder()
             .timeout(config.timeout)
@@ -346,13 +352,17 @@ impl WeComClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("wwdev/", env!("CARGO_PKG_VERSION")));
         if let Some(p) = config.proxy.as_deref().filter(|p| !p.trim().is_empty()) {
-            let proxy = reqwest::Proxy::all(p.trim())
-                .map_err(|e| CoreError::Config(format!("proxy URL {:?} is invalid: {e}", redact_text(p))))?;
+            let proxy = reqwest::Proxy::all(p.trim()).map_err(|e| {
+                let p = redact_text(p);
+                CoreError::config(format!("proxy URL {p:?} is invalid: {e}"), format!("代理地址 {p:?} 无效（详情：{e}）"))
+            })?;
             builder = builder.proxy(proxy);
         }
         let http = builder
             .build()
-            .map_err(|e| CoreError::Config(format!("could not build the HTTP client: {e}")))?;
+            .map_err(|e| {
+                CoreError::config(format!("could not build the HTTP client: {e}"), format!("无法创建 HTTP 客户端（详情：{e}）"))
+            })?;
         Ok(Self {
             http,
             base_url: base.into(),
@@ -387,10 +397,10 @@ impl WeComClient {
 
     pub async fn gettoken(&self, corpid: &str, secret: &Secret) -> Result<TokenResponse, CoreError> {
         if corpid.trim().is_empty() {
-            return Err(CoreError::invalid("corpid", "is empty"));
+            return Err(CoreError::invalid("corpid", "is empty", "不能为空"));
         }
         if secret.is_empty() {
-            return Err(CoreError::invalid("secret", "is empty"));
+            return Err(CoreError::invalid("secret", "is empty", "不能为空"));
         }
         let q = vec![
             ("corpid".to_string(), corpid.trim().to_string()),
@@ -426,7 +436,7 @@ impl WeComClient {
 
     pub async fn auth_getuserdetail(&self, token: &Secret, user_ticket: &Secret) -> Result<UserDetail, CoreError> {
         if user_ticket.is_empty() {
-            return Err(CoreError::invalid("user_ticket", "is empty"));
+            return Err(CoreError::invalid("user_ticket", "is empty", "不能为空"));
         }
         let body = serde_json::json!({ "user_ticket": user_ticket.expose() });
         self.post_typed("/cgi-bin/auth/getuserdetail", vec![tok(token)], body).await
@@ -495,7 +505,11 @@ impl WeComClient {
             "GET" => Method::GET,
             "POST" => Method::POST,
             other => {
-                return Err(CoreError::invalid("method", format!("{other:?} is not supported; use GET or POST")));
+                return Err(CoreError::invalid(
+                    "method",
+                    format!("{other:?} is not supported; use GET or POST"),
+                    format!("不支持 {other:?}，请使用 GET 或 POST"),
+                ));
             }
         };
         let path = normalize_cgi_path(path)?;
@@ -647,6 +661,7 @@ pub fn decode_as<T: DeserializeOwned>(url: &str, raw: RawResponse) -> Result<T, 
     serde_json::from_value(json).map_err(|e| CoreError::Decode {
         url: url.to_string(),
         message: format!("unexpected JSON shape: {e}"),
+        message_zh: format!("JSON 结构与预期不符（详情：{e}）"),
         snippet: snippet(&raw.body),
     })
 }
@@ -663,6 +678,7 @@ pub fn decode_userinfo(url: &str, raw: RawResponse) -> Result<UserInfo, CoreErro
         _ => Err(CoreError::Decode {
             url: url.to_string(),
             message: "the answer has neither `userid` nor `openid`".into(),
+            message_zh: "应答中既没有 `userid` 也没有 `openid`".into(),
             snippet: String::new(),
         }),
     }
@@ -674,7 +690,7 @@ fn tok(token: &Secret) -> (String, String) {
 
 fn nonempty<'a>(field: &str, v: &'a str) -> Result<&'a str, CoreError> {
     let t = v.trim();
-    if t.is_empty() { Err(CoreError::invalid(field, "is empty")) } else { Ok(t) }
+    if t.is_empty() { Err(CoreError::invalid(field, "is empty", "不能为空")) } else { Ok(t) }
 }
 
 /// Accept `/cgi-bin/x`, `cgi-bin/x`; reject anything else so the generic call cannot
@@ -682,18 +698,21 @@ fn nonempty<'a>(field: &str, v: &'a str) -> Result<&'a str, CoreError> {
 pub fn normalize_cgi_path(path: &str) -> Result<String, CoreError> {
     let p = path.trim();
     let p = if p.starts_with('/') { p.to_string() } else { format!("/{p}") };
-    let bad = |m: &str| Err(CoreError::invalid("path", m.to_string()));
+    let bad = |en: &str, zh: &str| Err(CoreError::invalid("path", en, zh));
     if !p.starts_with("/cgi-bin/") || p.len() <= "/cgi-bin/".len() {
-        return bad(&format!("{path:?} is not a WeCom API path; it must start with /cgi-bin/, e.g. /cgi-bin/user/get"));
+        return bad(
+            &format!("{path:?} is not a WeCom API path; it must start with /cgi-bin/, e.g. /cgi-bin/user/get"),
+            &format!("{path:?} 不是企业微信 API 路径，必须以 /cgi-bin/ 开头，例如 /cgi-bin/user/get"),
+        );
     }
     if p.contains('?') || p.contains('#') {
-        return bad("put query parameters in the query list, not in the path");
+        return bad("put query parameters in the query list, not in the path", "查询参数请放进查询参数列表，不要写在路径里");
     }
     if p.split('/').any(|s| s == ".." || s == ".") || p.contains("//") || p.contains('\\') {
-        return bad("the path must not contain '..', '.', '//' or '\\'");
+        return bad("the path must not contain '..', '.', '//' or '\\'", "路径中不能包含 '..'、'.'、'//' 或 '\\'");
     }
     if p.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("the path must not contain spaces or control characters");
+        return bad("the path must not contain spaces or control characters", "路径中不能包含空格或控制字符");
     }
     Ok(p)
 }

@@ -30,12 +30,20 @@ pub enum CoreError {
     Http { status: u16, url: String, snippet: String },
     /// The body was not the JSON we expected.
     #[error("could not decode the answer from {url}: {message}; body starts with: {snippet}")]
-    Decode { url: String, message: String, snippet: String },
-    /// The user gave something unusable.
+    Decode { url: String, message: String, message_zh: String, snippet: String },
+    /// The user gave something unusable. `field` is an identifier (kept as is in both
+    /// languages); `message` / `message_zh` say what is wrong with it.
     #[error("invalid {field}: {message}")]
-    InvalidInput { field: String, message: String },
-    #[error("configuration error: {0}")]
-    Config(String),
+    InvalidInput { field: String, message: String, message_zh: String },
+    /// A setting (base URL, timeout, proxy, …) is unusable.
+    #[error("configuration error: {message}")]
+    Config { message: String, message_zh: String },
+    /// The OS keyring refused or is not available. The message says what to do.
+    #[error("{message}")]
+    Keyring { message: String, message_zh: String },
+    /// The app's own data (the request log) could not be read or written.
+    #[error("{message}")]
+    Storage { message: String, message_zh: String },
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -184,8 +192,24 @@ impl CoreError {
         CoreError::WeCom { errcode, errmsg: errmsg.into(), entry: errcode::lookup(errcode) }
     }
 
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        CoreError::InvalidInput { field: field.into(), message: message.into() }
+    /// Unusable input in `field`: what is wrong, in English and Chinese.
+    pub fn invalid(field: impl Into<String>, en: impl Into<String>, zh: impl Into<String>) -> Self {
+        CoreError::InvalidInput { field: field.into(), message: en.into(), message_zh: zh.into() }
+    }
+
+    /// An unusable setting, in English and Chinese.
+    pub fn config(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        CoreError::Config { message: en.into(), message_zh: zh.into() }
+    }
+
+    /// A keyring failure, in English and Chinese.
+    pub fn keyring(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        CoreError::Keyring { message: en.into(), message_zh: zh.into() }
+    }
+
+    /// The app's own data could not be read or written, in English and Chinese.
+    pub fn storage(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        CoreError::Storage { message: en.into(), message_zh: zh.into() }
     }
 
     /// The errcode, when WeCom returned one.
@@ -204,7 +228,9 @@ impl CoreError {
             CoreError::Http { .. } => ErrorKind::Http,
             CoreError::Decode { .. } => ErrorKind::Decode,
             CoreError::InvalidInput { .. } => ErrorKind::InvalidInput,
-            CoreError::Config(_) => ErrorKind::Config,
+            CoreError::Config { .. } => ErrorKind::Config,
+            CoreError::Keyring { .. } => ErrorKind::Keyring,
+            CoreError::Storage { .. } => ErrorKind::Storage,
             CoreError::Io(_) => ErrorKind::Io,
         }
     }
@@ -249,8 +275,9 @@ impl CoreError {
                     .into(),
             ),
             CoreError::InvalidInput { .. } => Some("Correct the input and try again.".into()),
-            CoreError::Config(_) => Some("Check the profile settings.".into()),
-            CoreError::Io(_) => None,
+            CoreError::Config { .. } => Some("Check the profile settings.".into()),
+            // Their messages already say what to do.
+            CoreError::Keyring { .. } | CoreError::Storage { .. } | CoreError::Io(_) => None,
         }
     }
 
@@ -261,15 +288,17 @@ impl CoreError {
                 Some(e) => format!("企业微信返回错误码 {errcode}：{errmsg} — {}", e.meaning_zh),
                 None => format!("企业微信返回错误码 {errcode}：{errmsg}"),
             },
-            CoreError::Network { url, message } => format!("调用 {url} 时网络出错：{message}"),
+            // `message` is the HTTP library's English text: quoted as a labelled detail.
+            CoreError::Network { url, message } => format!("调用 {url} 时网络出错（详情：{message}）"),
             CoreError::Timeout { url, timeout_ms } => format!("{url} 在 {timeout_ms} 毫秒内没有应答"),
             CoreError::Http { status, url, snippet } => format!("{url} 返回 HTTP {status}：{snippet}"),
-            CoreError::Decode { url, message, snippet } => {
-                format!("无法解析 {url} 的应答：{message}；应答开头：{snippet}")
+            CoreError::Decode { url, message_zh, snippet, .. } => {
+                format!("无法解析 {url} 的应答：{message_zh}；应答开头：{snippet}")
             }
-            CoreError::InvalidInput { field, message } => format!("{field} 无效：{message}"),
-            CoreError::Config(m) => format!("配置错误：{m}"),
-            CoreError::Io(e) => format!("读写出错：{e}"),
+            CoreError::InvalidInput { field, message_zh, .. } => format!("{field} 无效：{message_zh}"),
+            CoreError::Config { message_zh, .. } => format!("配置错误：{message_zh}"),
+            CoreError::Keyring { message_zh, .. } | CoreError::Storage { message_zh, .. } => message_zh.clone(),
+            CoreError::Io(e) => format!("读写出错（详情：{e}）"),
         }
     }
 
@@ -297,8 +326,8 @@ impl CoreError {
                 "应答不是预期的 JSON：请确认 API 地址指向企业微信（或沙箱），而不是代理或登录页。".into(),
             ),
             CoreError::InvalidInput { .. } => Some("请更正输入后重试。".into()),
-            CoreError::Config(_) => Some("请检查配置档案的设置。".into()),
-            CoreError::Io(_) => None,
+            CoreError::Config { .. } => Some("请检查配置档案的设置。".into()),
+            CoreError::Keyring { .. } | CoreError::Storage { .. } | CoreError::Io(_) => None,
         }
     }
 
@@ -375,6 +404,21 @@ pub fn redact_any(body: &str) -> String {
     out
 }
 
+/// An English phrase (two ASCII words in a row) in `zh`, outside the labelled
+/// `（详情：…）` details that quote a library's or the OS's own text on purpose.
+#[cfg(test)]
+pub(crate) fn english_in(zh: &str) -> Option<String> {
+    let mut rest = zh.to_string();
+    while let Some(start) = rest.find("（详情：") {
+        let end = rest[start..].find('）').map_or(rest.len(), |e| start + e + '）'.len_utf8());
+        rest.replace_range(start..end, "");
+    }
+    rest.split(|c: char| !(c.is_ascii_alphabetic() || c == ' '))
+        .map(str::trim)
+        .find(|run| run.split(' ').filter(|w| !w.is_empty()).count() >= 2)
+        .map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,9 +449,11 @@ mod tests {
             (CoreError::Network { url: "u".into(), message: "m".into() }, "network", 3),
             (CoreError::Timeout { url: "u".into(), timeout_ms: 1 }, "timeout", 3),
             (CoreError::Http { status: 502, url: "u".into(), snippet: "s".into() }, "http", 3),
-            (CoreError::Decode { url: "u".into(), message: "m".into(), snippet: "s".into() }, "decode", 3),
-            (CoreError::invalid("code", "empty"), "invalid_input", 2),
-            (CoreError::Config("c".into()), "config", 2),
+            (CoreError::Decode { url: "u".into(), message: "m".into(), message_zh: "m".into(), snippet: "s".into() }, "decode", 3),
+            (CoreError::invalid("code", "is empty", "不能为空"), "invalid_input", 2),
+            (CoreError::config("c", "c"), "config", 2),
+            (CoreError::keyring("k", "k"), "keyring", 2),
+            (CoreError::storage("s", "s"), "storage", 2),
         ];
         for (e, kind, code) in cases {
             assert_eq!(e.to_ui().kind, kind);
@@ -415,6 +461,77 @@ mod tests {
             assert_eq!(e.to_ui().exit_code(), code);
             assert!(e.to_ui().errcode.is_none());
         }
+    }
+
+    #[test]
+    fn english_in_finds_english_phrases_only() {
+        assert_eq!(english_in("corpid 无效：is empty").as_deref(), Some("is empty"));
+        assert_eq!(english_in("配置错误：代理地址 \"x\" 无效（详情：builder error for url）"), None);
+        assert_eq!(english_in("请传入 --corpid 或设置 WWDEV_CORPID"), None);
+    }
+
+    /// Every Chinese message built by core's own call sites is Chinese: the English
+    /// sentence of `message` never appears in `message_zh`.
+    #[test]
+    fn chinese_messages_hold_no_english_sentences() {
+        use crate::client::{ClientConfig, RawResponse, WeComClient, decode_userinfo, normalize_cgi_path};
+        let client = |base: &str, timeout_ms: u64, proxy: Option<&str>| {
+            WeComClient::new(
+                ClientConfig {
+                    base_url: base.into(),
+                    timeout: std::time::Duration::from_millis(timeout_ms),
+                    proxy: proxy.map(str::to_owned),
+                    ..Default::default()
+                },
+                None,
+            )
+            .expect_err("the configuration is refused")
+        };
+        let ok = "https://qyapi.weixin.qq.com";
+        let raw = |body: &str| RawResponse::from_http(200, vec![], body.into(), 1);
+        // (error, a phrase of its English message, a phrase of its Chinese message)
+        let cases: Vec<(CoreError, &str, &str)> = vec![
+            (client("qyapi.weixin.qq.com", 1000, None), "is not a valid URL", "不是有效的 URL"),
+            (client("ftp://qyapi.weixin.qq.com", 1000, None), "must be http(s)://host[:port]", "必须形如 http(s)://host[:port]"),
+            (client(ok, 0, None), "timeout must be greater than zero", "超时时间必须大于 0"),
+            (client(ok, 1000, Some("http://[::1")), "is invalid", "代理地址"),
+            (normalize_cgi_path("/user/get").unwrap_err(), "is not a WeCom API path", "不是企业微信 API 路径"),
+            (normalize_cgi_path("/cgi-bin/user/get?userid=zs").unwrap_err(), "put query parameters", "查询参数请放进"),
+            (normalize_cgi_path("/cgi-bin/../x").unwrap_err(), "must not contain", "路径中不能包含"),
+            (normalize_cgi_path("/cgi-bin/user get").unwrap_err(), "spaces or control", "空格或控制字符"),
+            (crate::callback::parse_callback("").unwrap_err(), "nothing was pasted", "没有粘贴任何内容"),
+            (crate::callback::parse_callback("ab cd").unwrap_err(), "contains spaces", "含有空格"),
+            (crate::callback::parse_callback(&"c".repeat(600)).unwrap_err(), "bytes long", "最多 512 字节"),
+            (crate::callback::parse_callback("https://app.example.com/cb?state=1").unwrap_err(), "has no `code`", "没有 `code` 参数"),
+            (raw("<html>").check("u").unwrap_err(), "not JSON", "不是 JSON"),
+            (raw("[1]").check("u").unwrap_err(), "not a JSON object", "不是 JSON 对象"),
+            (decode_userinfo("u", raw(r#"{"errcode":0}"#)).unwrap_err(), "neither `userid` nor `openid`", "既没有 `userid` 也没有 `openid`"),
+            (
+                crate::client::decode_as::<crate::client::TokenResponse>("u", raw(r#"{"errcode":0}"#)).unwrap_err(),
+                "unexpected JSON shape",
+                "JSON 结构与预期不符",
+            ),
+            (
+                CoreError::Network { url: "u".into(), message: "error sending request: connection refused".into() },
+                "error sending request",
+                "网络出错（详情：error sending request",
+            ),
+            (CoreError::Io(std::io::Error::other("disk is full")), "disk is full", "读写出错（详情：disk is full）"),
+            (crate::log::LogError::NoDataDir.into(), "no data directory", "找不到存放请求日志的数据目录"),
+        ];
+        for (e, en, zh) in cases {
+            let ui = e.to_ui();
+            assert!(ui.message.contains(en), "English keeps its text: {ui:?}");
+            assert!(ui.message_zh.contains(zh), "{ui:?}");
+            assert!(!ui.message_zh.contains(en) || ui.message_zh.contains(&format!("（详情：{en}")), "{ui:?}");
+            assert_eq!(english_in(&ui.message_zh), None, "{ui:?}");
+            assert_eq!(english_in(ui.hint_zh.as_deref().unwrap_or("")), None, "{ui:?}");
+        }
+        // The field name is an identifier and stays as it is.
+        assert_eq!(CoreError::invalid("corpid", "is empty", "不能为空").message_zh(), "corpid 无效：不能为空");
+        let config = client("ftp://x", 1000, None);
+        assert!(config.message_zh().starts_with("配置错误：API 地址 \"ftp://x\""), "{config:?}");
+        assert_eq!(CoreError::keyring("k", "密钥环").message_zh(), "密钥环");
     }
 
     #[test]

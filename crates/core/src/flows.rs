@@ -270,12 +270,22 @@ pub async fn sign_both(
 ) -> Result<SignReport, CoreError> {
     let url = url.trim();
     if url.is_empty() {
-        return Err(CoreError::invalid("url", "is empty: give the full URL of the page that calls ww.register"));
+        return Err(CoreError::invalid(
+            "url",
+            "is empty: give the full URL of the page that calls ww.register",
+            "不能为空，请填写调用 ww.register 的页面的完整 URL",
+        ));
     }
     let nonce = nonce.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(new_nonce);
     let timestamp = match timestamp.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
         Some(t) if t.chars().all(|c| c.is_ascii_digit()) => t,
-        Some(t) => return Err(CoreError::invalid("timestamp", format!("{t:?} is not a number of seconds"))),
+        Some(t) => {
+            return Err(CoreError::invalid(
+                "timestamp",
+                format!("{t:?} is not a number of seconds"),
+                format!("{t:?} 不是以秒为单位的数字"),
+            ));
+        }
         None => clock.now().to_string(),
     };
     let client = client.with_feature("ticket");

@@ -82,8 +82,9 @@ fn blocking(problems: &[Problem]) -> Result<(), CoreError> {
         return Ok(());
     }
     let field = field_of(errors[0].id);
-    let message = errors.iter().map(|p| p.message_en.as_str()).collect::<Vec<_>>().join("; ");
-    Err(CoreError::invalid(field, message))
+    let en = errors.iter().map(|p| p.message_en.as_str()).collect::<Vec<_>>().join("; ");
+    let zh = errors.iter().map(|p| p.message_zh.as_str()).collect::<Vec<_>>().join("；");
+    Err(CoreError::invalid(field, en, zh))
 }
 
 fn field_of(id: &str) -> &'static str {
@@ -253,7 +254,11 @@ fn host_base(host: Option<&str>, default: &str) -> Result<String, CoreError> {
     let h = host.map(str::trim).filter(|h| !h.is_empty()).unwrap_or(default).trim_end_matches('/');
     match Url::parse(h) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(h.to_string()),
-        _ => Err(CoreError::invalid("host", format!("{h:?} is not an http(s)://host[:port] base"))),
+        _ => Err(CoreError::invalid(
+            "host",
+            format!("{h:?} is not an http(s)://host[:port] base"),
+            format!("{h:?} 不是 http(s)://host[:port] 形式的地址"),
+        )),
     }
 }
 

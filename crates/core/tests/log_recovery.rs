@@ -179,6 +179,9 @@ fn an_unusable_directory_is_an_error_not_a_recovery() {
         "{msg}"
     );
     assert!(msg.contains("not-a-dir"), "{msg}");
+    let zh = err.message_zh();
+    assert!(zh.starts_with("无法创建请求日志目录") && zh.contains("not-a-dir"), "{zh}");
+    assert!(!zh.contains("could not create"), "{zh}");
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x");
 }
 

@@ -12,12 +12,40 @@ use serde_json::{Value, json};
 
 use crate::{AppState, SIGNATURE_PATH, serve};
 
+/// An allowed origin [`crate::start`] refuses, in English and Chinese. `start` returns
+/// it inside an `io::Error` of kind `InvalidInput`; [`InvalidOrigin::of`] gets it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidOrigin {
+    pub message: String,
+    pub message_zh: String,
+}
+
+impl InvalidOrigin {
+    /// The refused origin behind an error of [`crate::start`], if that is what failed.
+    pub fn of(e: &std::io::Error) -> Option<&InvalidOrigin> {
+        e.get_ref()?.downcast_ref()
+    }
+}
+
+impl std::fmt::Display for InvalidOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InvalidOrigin {}
+
 /// `scheme://host[:port]`, lowercase, no path: the form browsers send in `Origin`.
-pub(crate) fn normalise_origin(o: &str) -> Result<String, String> {
-    let u = url::Url::parse(o.trim())
-        .map_err(|e| format!("allowed origin {o:?} is not a URL ({e}); write it like http://localhost:5173"))?;
+pub(crate) fn normalise_origin(o: &str) -> Result<String, InvalidOrigin> {
+    let u = url::Url::parse(o.trim()).map_err(|e| InvalidOrigin {
+        message: format!("allowed origin {o:?} is not a URL ({e}); write it like http://localhost:5173"),
+        message_zh: format!("允许的来源 {o:?} 不是 URL，请写成 http://localhost:5173 这样的形式（详情：{e}）"),
+    })?;
     if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
-        return Err(format!("allowed origin {o:?} must be http(s)://host[:port], like http://localhost:5173"));
+        return Err(InvalidOrigin {
+            message: format!("allowed origin {o:?} must be http(s)://host[:port], like http://localhost:5173"),
+            message_zh: format!("允许的来源 {o:?} 必须形如 http(s)://host[:port]，例如 http://localhost:5173"),
+        });
     }
     Ok(u.origin().ascii_serialization())
 }

@@ -53,6 +53,7 @@ use wwdev_core::jssdk::{CorpFacts, SimData};
 use wwdev_core::record::RequestSink;
 
 pub use events::{BridgeEvent, EVENT_TYPES, parse_ua, redact_event};
+pub use guard::InvalidOrigin;
 pub use source::{CacheTicketSource, KnownFuture, TicketSource, Tickets, TicketsFuture};
 
 /// The signing endpoint's original path, kept as an alias (the README documents it).
@@ -294,7 +295,8 @@ impl AppState {
     }
 }
 
-/// Bind 127.0.0.1:`config.port` and serve on the current tokio runtime.
+/// Bind 127.0.0.1:`config.port` and serve on the current tokio runtime. An unusable
+/// allowed origin fails with kind `InvalidInput` holding an [`InvalidOrigin`].
 pub async fn start(config: impl Into<BridgeConfig>, source: Arc<dyn TicketSource>) -> std::io::Result<SignerHandle> {
     let config: BridgeConfig = config.into();
     let mut origins = Vec::new();

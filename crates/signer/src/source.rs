@@ -78,8 +78,9 @@ impl std::fmt::Debug for CacheTicketSource {
 impl CacheTicketSource {
     async fn fetch(&self, force: bool) -> Result<Tickets, CoreError> {
         if self.key.agentid.trim().is_empty() {
-            return Err(CoreError::Config(
-                "the signing endpoint needs an agentid: agentConfig is signed with the agent ticket of one app".into(),
+            return Err(CoreError::config(
+                "the signing endpoint needs an agentid: agentConfig is signed with the agent ticket of one app",
+                "签名服务需要 agentid：agentConfig 要用某一个应用的应用 ticket 签名",
             ));
         }
         let corp = self.cache.ticket(&self.client, &self.key, &self.secret, TicketKind::Corp, force).await?;

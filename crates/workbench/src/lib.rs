@@ -42,13 +42,13 @@ pub struct LogOpened {
 }
 
 impl LogOpened {
-    /// No log this session, because of `why`.
-    pub fn failed(why: impl std::fmt::Display) -> Self {
+    /// No log this session, because of `why` (English, Chinese).
+    pub fn failed(why: impl std::fmt::Display, why_zh: impl std::fmt::Display) -> Self {
         LogOpened {
             store: None,
             message: Some((
                 format!("The request log could not be opened, so calls are not recorded this session: {why}"),
-                format!("无法打开请求日志，本次会话的调用不会被记录：{why}"),
+                format!("无法打开请求日志，本次会话的调用不会被记录：{why_zh}"),
             )),
         }
     }
@@ -66,7 +66,7 @@ pub fn log_open(path: Option<&Path>, settings: &types::Settings) -> LogOpened {
                 store: None,
                 message: Some((
                     format!("The request log is off for this session: {e}."),
-                    format!("本次会话不记录请求日志：{e}。"),
+                    format!("本次会话不记录请求日志：{}", e.message_zh()),
                 )),
             };
         }
@@ -78,7 +78,7 @@ pub fn log_open(path: Option<&Path>, settings: &types::Settings) -> LogOpened {
         },
         Err(e) => {
             tracing::warn!(error = %e, "request log not opened");
-            LogOpened::failed(e)
+            LogOpened::failed(&e, e.message_zh())
         }
     }
 }

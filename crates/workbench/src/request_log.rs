@@ -73,7 +73,10 @@ impl RequestLog {
                     crate::startup_trace::step("request log opened (background)");
                 });
                 if let Err(e) = spawned {
-                    log.finish(LogOpened::failed(e));
+                    log.finish(LogOpened::failed(
+                        format!("could not start a thread to open it: {e}"),
+                        format!("无法启动打开日志的线程（详情：{e}）"),
+                    ));
                 }
             }
         }

@@ -110,8 +110,8 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
         ..Default::default()
     };
     let handle = wwdev_signer::start(config, Arc::new(source)).await.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidInput {
-            UiError::invalid_input(e.to_string(), format!("允许的来源无效：{e}")).hint2(
+        if let Some(o) = wwdev_signer::InvalidOrigin::of(&e) {
+            UiError::invalid_input(o.message.clone(), o.message_zh.clone()).hint2(
                 "Write each origin as the page's location.origin, e.g. http://localhost:5173, one per line.",
                 "每行写一个来源，即页面的 location.origin，例如 http://localhost:5173。",
             )
@@ -119,7 +119,7 @@ pub async fn start(state: &Workbench, profile_id: &str, port: Option<u16>, origi
             UiError::new2(
                 ErrorKind::Io,
                 format!("Could not listen on 127.0.0.1:{}: {e}", port.unwrap_or(0)),
-                format!("无法监听 127.0.0.1:{}：{e}", port.unwrap_or(0)),
+                format!("无法监听 127.0.0.1:{}（详情：{e}）", port.unwrap_or(0)),
             )
             .hint2(
                 "Another program uses that port: pick another one or leave the port empty for a free one.",

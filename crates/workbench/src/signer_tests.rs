@@ -106,3 +106,18 @@ async fn a_fragment_signed_config_becomes_a_diagnosed_session() {
     stop(&st).await;
     assert!(live_sessions(&st).await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_allowed_origin_is_refused_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = with_log(dir.path(), Arc::new(RecordedEvents::default()));
+    let (pid, _) = sandbox_profile(&st).await;
+    for (origin, zh) in [("not a url", "不是 URL"), ("ftp://localhost:5173", "必须形如 http(s)://host[:port]")] {
+        let e = start(&st, &pid, None, vec![origin.into()]).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput, "{e:?}");
+        assert!(e.message.starts_with(&format!("allowed origin {origin:?}")), "{e:?}");
+        assert!(e.message_zh.starts_with(&format!("允许的来源 {origin:?} ")) && e.message_zh.contains(zh), "{e:?}");
+        assert!(!e.message_zh.contains("allowed origin") && !e.message_zh.contains("write it like"), "{e:?}");
+        assert!(e.hint_zh.as_deref().is_some_and(|h| h.contains("location.origin")), "{e:?}");
+    }
+}

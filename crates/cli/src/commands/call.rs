@@ -30,11 +30,13 @@ pub(crate) async fn run(ctx: Ctx, a: CallArgs) -> Result<()> {
         bounded("--query", q, URL_MAX_BYTES)?;
         let (k, v) = q
             .split_once('=')
-            .ok_or_else(|| CoreError::invalid("query", format!("`{q}` is not key=value")))?;
+            .ok_or_else(|| CoreError::invalid("query", format!("`{q}` is not key=value"), format!("`{q}` 不是 key=value 的形式")))?;
         query.push((k.to_owned(), v.to_owned()));
     }
     let body = match a.body.as_deref() {
-        Some(b) => Some(serde_json::from_str(b).map_err(|e| CoreError::invalid("body", format!("not valid JSON: {e}")))?),
+        Some(b) => Some(serde_json::from_str(b).map_err(|e| {
+            CoreError::invalid("body", format!("not valid JSON: {e}"), format!("不是有效的 JSON（详情：{e}）"))
+        })?),
         None => None,
     };
     let resp = if a.no_token {

@@ -119,7 +119,13 @@ pub async fn run(ctx: Ctx, a: DiagnoseArgs) -> Result<()> {
     std::io::stdin()
         .take(TEXT_MAX_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| CoreError::invalid("stdin", format!("cannot read the pasted text from standard input: {e}")))?;
+        .map_err(|e| {
+            CoreError::invalid(
+                "stdin",
+                format!("cannot read the pasted text from standard input: {e}"),
+                format!("无法从标准输入读取粘贴的内容（详情：{e}）"),
+            )
+        })?;
     if bytes.len() > TEXT_MAX_BYTES {
         bad_input(
             json_out,

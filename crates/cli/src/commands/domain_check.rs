@@ -46,7 +46,7 @@ pub(crate) async fn run(g: &Global, a: DomainCheckArgs) -> Result<()> {
     if report.ok() {
         return Ok(());
     }
-    let err = CoreError::invalid("domain", "the domain check found problems (see above)");
+    let err = CoreError::invalid("domain", "the domain check found problems (see above)", "域名检查发现了问题（见上文）");
     if g.json {
         exit_printed(err);
     }

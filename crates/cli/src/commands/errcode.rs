@@ -20,9 +20,11 @@ pub(crate) fn run(g: &Global, a: ErrcodeArgs) -> Result<()> {
         Err(_) => wwdev_core::errcode::search(q),
     };
     if entries.is_empty() {
+        let url = wwdev_core::errcode::doc_url(q.parse().unwrap_or(0));
         return Err(CoreError::invalid(
             "errcode",
-            format!("`{q}` is not in the offline catalogue — look it up at {}", wwdev_core::errcode::doc_url(q.parse().unwrap_or(0))),
+            format!("`{q}` is not in the offline catalogue — look it up at {url}"),
+            format!("离线错误码目录中没有 `{q}`，请到 {url} 查询"),
         ));
     }
     if g.json {

@@ -34,7 +34,8 @@ pub(crate) fn run(g: &Global, a: ExplainUrlArgs) -> Result<()> {
         print_problems(&e.problems);
     }
     if e.has_errors() {
-        let err = CoreError::invalid("link", format!("{} problem(s) found in the link", e.problems.len()));
+        let n = e.problems.len();
+        let err = CoreError::invalid("link", format!("{n} problem(s) found in the link"), format!("链接中发现 {n} 个问题"));
         if g.json {
             exit_printed(err);
         }

@@ -109,12 +109,13 @@ pub async fn run(ctx: Ctx, a: LiveArgs) -> Result<(), CoreError> {
         max_requests_per_sec: a.max_requests_per_sec,
         ..Default::default()
     };
-    let bridge = wwdev_signer::start(cfg, Arc::new(source)).await.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::InvalidInput {
-            CoreError::invalid("allow-origin", e.to_string())
-        } else {
-            CoreError::invalid("port", format!("cannot serve on 127.0.0.1:{}: {e} — pick another --port or 0", a.port))
-        }
+    let bridge = wwdev_signer::start(cfg, Arc::new(source)).await.map_err(|e| match wwdev_signer::InvalidOrigin::of(&e) {
+        Some(o) => CoreError::invalid("allow-origin", &o.message, &o.message_zh),
+        None => CoreError::invalid(
+            "port",
+            format!("cannot serve on 127.0.0.1:{}: {e} — pick another --port or 0", a.port),
+            format!("无法在 127.0.0.1:{} 上提供服务：请换一个 --port，或用 0 让系统分配空闲端口（详情：{e}）", a.port),
+        ),
     })?;
     let base = bridge.base_url();
     let snippet = wwdev_signer::bridge_snippet(&base, &first.corpid, &agentid);

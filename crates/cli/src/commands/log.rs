@@ -1,6 +1,7 @@
 //! `wwdev log ...` and the request log the CLI writes to (the same file as the app).
 
 use crate::Global;
+use crate::commands::pick;
 use crate::output::{print_json, utc};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ type Result<T> = std::result::Result<T, CoreError>;
 fn log_path(g: &Global) -> Result<PathBuf> {
     match &g.log_file {
         Some(p) => Ok(p.clone()),
-        None => default_log_path().map_err(|e| CoreError::Config(e.to_string())),
+        None => Ok(default_log_path()?),
     }
 }
 
@@ -24,10 +25,10 @@ fn log_path(g: &Global) -> Result<PathBuf> {
 /// when the app opens the log; the CLI never deletes entries on its own.
 pub fn open(g: &Global) -> Result<LogStore> {
     let path = log_path(g)?;
-    let (store, report) =
-        LogStore::open_quick(&path, Retention::UNLIMITED).map_err(|e| CoreError::Config(e.to_string()))?;
-    if let Some(msg) = report.message {
-        eprintln!("warning: {msg}");
+    let (store, report) = LogStore::open_quick(&path, Retention::UNLIMITED)?;
+    if let Some(en) = report.message {
+        let zh = report.message_zh.unwrap_or_else(|| en.clone());
+        eprintln!("{}", pick(&format!("警告：{zh}"), &format!("warning: {en}")));
     }
     Ok(store)
 }
@@ -41,7 +42,13 @@ pub fn sink(g: &Global) -> Option<Arc<dyn RequestSink>> {
     match open(g) {
         Ok(store) => Some(Arc::new(store)),
         Err(e) => {
-            eprintln!("warning: this call is not recorded in the request log: {e}");
+            eprintln!(
+                "{}",
+                pick(
+                    &format!("警告：这次调用不会记入请求日志：{}", e.message_zh()),
+                    &format!("warning: this call is not recorded in the request log: {e}"),
+                )
+            );
             None
         }
     }
@@ -105,7 +112,11 @@ fn to_filter(f: &FilterArgs, text: Option<String>) -> Result<LogFilter> {
         Some("ok") => ErrcodeFilter::Ok,
         Some("error") | Some("err") => ErrcodeFilter::AnyError,
         Some(n) => ErrcodeFilter::Code(n.parse().map_err(|_| {
-            CoreError::invalid("errcode", format!("`{n}` is not ok, error or a number such as 40029"))
+            CoreError::invalid(
+                "errcode",
+                format!("`{n}` is not ok, error or a number such as 40029"),
+                format!("`{n}` 不是 ok、error 或 40029 这样的错误码数字"),
+            )
         })?),
     };
     let since_ms = f.since_minutes.map(|m| {
@@ -131,7 +142,6 @@ fn print_line(s: &LogSummary, json: bool) {
 }
 
 pub async fn run(g: &Global, a: LogArgs) -> Result<()> {
-    let err = |e: wwdev_core::log::LogError| CoreError::Config(e.to_string());
     if let LogCommand::Path = a.command {
         println!("{}", log_path(g)?.display());
         return Ok(());
@@ -140,15 +150,15 @@ pub async fn run(g: &Global, a: LogArgs) -> Result<()> {
     match a.command {
         LogCommand::Tail { lines, follow, filter } => {
             let f = to_filter(&filter, None)?;
-            let mut page = store.query(&f, Page::first(lines)).map_err(err)?;
+            let mut page = store.query(&f, Page::first(lines))?;
             page.reverse();
             page.iter().for_each(|s| print_line(s, g.json));
-            let mut last = page.last().map(|s| s.id).or(store.latest_id().map_err(err)?).unwrap_or(0);
+            let mut last = page.last().map(|s| s.id).or(store.latest_id()?).unwrap_or(0);
             if follow {
                 // Until interrupted (Ctrl+C ends the process).
                 loop {
                     tokio::time::sleep(Duration::from_millis(500)).await;
-                    for s in store.since_id_filtered(&f, last).map_err(err)? {
+                    for s in store.since_id_filtered(&f, last)? {
                         print_line(&s, g.json);
                         last = last.max(s.id);
                     }
@@ -157,7 +167,7 @@ pub async fn run(g: &Global, a: LogArgs) -> Result<()> {
         }
         LogCommand::Search { query, lines, filter } => {
             let f = to_filter(&filter, Some(query))?;
-            let page = store.query(&f, Page::first(lines)).map_err(err)?;
+            let page = store.query(&f, Page::first(lines))?;
             if page.is_empty() && !g.json {
                 eprintln!("no entries match");
             }
@@ -170,8 +180,7 @@ pub async fn run(g: &Global, a: LogArgs) -> Result<()> {
                 "har" => store.export_har(&f, out),
                 "curl" => store.export_curl(&f, out),
                 _ => store.export_json(&f, out),
-            }
-            .map_err(err)?;
+            }?;
             eprintln!("exported {n} entries");
         }
         LogCommand::Path => unreachable!("handled above"),

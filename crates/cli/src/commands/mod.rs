@@ -56,10 +56,8 @@ pub(crate) fn bounded<'a>(what: &str, value: &'a str, max: usize) -> Result<&'a 
 pub(crate) fn too_long(what: &str, max: usize) -> CoreError {
     CoreError::invalid(
         what,
-        pick(
-            &format!("{what} 超过 {max} 字节，这里最多接受 {max} 字节：请确认只粘贴了该值本身（不是整个文件或页面）。"),
-            &format!("{what} is longer than {max} bytes; wwdev accepts at most {max} bytes here. Check that only the value was pasted, not a whole file or page."),
-        ),
+        format!("{what} is longer than {max} bytes; wwdev accepts at most {max} bytes here. Check that only the value was pasted, not a whole file or page."),
+        format!("{what} 超过 {max} 字节，这里最多接受 {max} 字节：请确认只粘贴了该值本身（不是整个文件或页面）。"),
     )
 }
 
@@ -109,7 +107,13 @@ impl Ctx {
             .corpid
             .clone()
             .filter(|c| !c.trim().is_empty())
-            .ok_or_else(|| CoreError::invalid("corpid", "no corp ID given — pass --corpid or set WWDEV_CORPID (企业ID, admin console → 我的企业)"))
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "corpid",
+                    "no corp ID given — pass --corpid or set WWDEV_CORPID (企业ID, admin console → 我的企业)",
+                    "没有提供企业ID，请传入 --corpid 或设置 WWDEV_CORPID（管理后台 → 我的企业 → 企业ID）",
+                )
+            })
     }
 
     pub(crate) fn agentid(&self) -> Result<String> {
@@ -117,7 +121,13 @@ impl Ctx {
             .agentid
             .clone()
             .filter(|a| !a.trim().is_empty())
-            .ok_or_else(|| CoreError::invalid("agentid", "no agent ID given — pass --agentid or set WWDEV_AGENTID (应用管理 → your app → AgentId)"))
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "agentid",
+                    "no agent ID given — pass --agentid or set WWDEV_AGENTID (应用管理 → your app → AgentId)",
+                    "没有提供 AgentId，请传入 --agentid 或设置 WWDEV_AGENTID（管理后台 → 应用管理 → 应用 → AgentId）",
+                )
+            })
     }
 
     /// The secret from --secret / WWDEV_SECRET / --secret-stdin.
@@ -132,7 +142,11 @@ impl Ctx {
             }
             let s = bounded("--secret-stdin", line.trim(), SECRET_MAX_BYTES)?;
             if s.is_empty() {
-                return Err(CoreError::invalid("secret", "--secret-stdin was given but standard input was empty"));
+                return Err(CoreError::invalid(
+                    "secret",
+                    "--secret-stdin was given but standard input was empty",
+                    "指定了 --secret-stdin，但标准输入为空",
+                ));
             }
             return Ok(Secret::new(s));
         }
@@ -141,6 +155,7 @@ impl Ctx {
             _ => Err(CoreError::invalid(
                 "secret",
                 "no app secret given — set WWDEV_SECRET, or use --secret-stdin (or --secret, which other users can see in `ps`)",
+                "没有提供应用 Secret，请设置 WWDEV_SECRET，或使用 --secret-stdin（也可以用 --secret，但其他用户能在 `ps` 中看到它）",
             )),
         }
     }
@@ -199,7 +214,11 @@ pub(crate) fn print_problems(problems: &[oauth::Problem]) {
 
 pub(crate) fn parse_scope(s: &str) -> Result<Scope> {
     Scope::parse(s.trim()).ok_or_else(|| {
-        CoreError::invalid("scope", format!("`{s}` is not a scope — use snsapi_base or snsapi_privateinfo"))
+        CoreError::invalid(
+            "scope",
+            format!("`{s}` is not a scope — use snsapi_base or snsapi_privateinfo"),
+            format!("`{s}` 不是有效的 scope，请使用 snsapi_base 或 snsapi_privateinfo"),
+        )
     })
 }
 

@@ -21,7 +21,13 @@ pub struct SandboxArgs {
 pub(crate) async fn run(g: &Global, a: SandboxArgs) -> Result<()> {
     let handle = wwdev_sandbox::start(wwdev_sandbox::SandboxConfig { port: a.port, allowed_hosts: a.allow_host.clone(), ..Default::default() })
         .await
-        .map_err(|e| CoreError::invalid("port", format!("cannot listen on 127.0.0.1:{}: {e} — pick another --port or 0", a.port)))?;
+        .map_err(|e| {
+            CoreError::invalid(
+                "port",
+                format!("cannot listen on 127.0.0.1:{}: {e} — pick another --port or 0", a.port),
+                format!("无法监听 127.0.0.1:{}：请换一个 --port，或用 0 让系统分配空闲端口（详情：{e}）", a.port),
+            )
+        })?;
     let seed = handle.seed();
     let base = handle.base_url();
     if g.json {

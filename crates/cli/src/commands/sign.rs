@@ -37,13 +37,18 @@ pub(crate) async fn run(ctx: Ctx, a: SignArgs) -> Result<()> {
         return Err(CoreError::invalid(
             "url",
             format!("`{url}` is not a full page URL — WeCom signs the whole URL including https:// and the query (40094 otherwise)"),
+            format!("`{url}` 不是完整的页面 URL，企业微信对包括 https:// 和查询参数在内的整个 URL 签名（否则报 40094）"),
         ));
     }
     let nonce = a.nonce_str.unwrap_or_else(wwdev_core::signature::new_nonce);
     let timestamp = match a.timestamp {
         Some(t) => {
             if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
-                return Err(CoreError::invalid("timestamp", format!("`{t}` is not a number of seconds")));
+                return Err(CoreError::invalid(
+                    "timestamp",
+                    format!("`{t}` is not a number of seconds"),
+                    format!("`{t}` 不是以秒为单位的数字"),
+                ));
             }
             if t.len() >= 13 {
                 eprintln!("warning: timestamp {t} looks like milliseconds; WeCom expects seconds (a common cause of 40093)");

@@ -119,7 +119,7 @@ pub enum LogError {
     Open {
         path: PathBuf,
         source: rusqlite::Error,
-        hint: &'static str,
+        hint: OpenHint,
     },
     #[error(
         "the request log at {path} is unusable ({reason}) and could not be moved aside: {source}. Move or delete the file by hand, then start again"
@@ -127,6 +127,7 @@ pub enum LogError {
     MoveAside {
         path: PathBuf,
         reason: String,
+        reason_zh: String,
         source: std::io::Error,
     },
     #[error("request log database error: {0}")]
@@ -139,6 +140,74 @@ pub enum LogError {
         "no data directory found for the request log (neither XDG_DATA_HOME nor HOME is set); set one or pass a log path explicitly"
     )]
     NoDataDir,
+}
+
+impl LogError {
+    /// What happened, in Chinese (the English text is `Display`). The system's or
+    /// SQLite's own text is English, so it comes last, labelled as the detail.
+    pub fn message_zh(&self) -> String {
+        match self {
+            LogError::CreateDir { dir, source } => format!(
+                "无法创建请求日志目录 {}：请确认该目录可写，或换一个日志路径。（详情：{source}）",
+                dir.display()
+            ),
+            LogError::Open { path, source, hint } => {
+                format!("无法打开请求日志 {}：{}。（详情：{source}）", path.display(), hint.zh())
+            }
+            LogError::MoveAside { path, reason_zh, source, .. } => format!(
+                "请求日志 {} 无法使用（{reason_zh}），也无法移到一旁：请手动移走或删除该文件，然后重新开始。（详情：{source}）",
+                path.display()
+            ),
+            LogError::Sqlite(e) => format!("读写请求日志数据库时出错。（详情：{e}）"),
+            LogError::Write(e) => format!("无法写出请求日志的导出内容。（详情：{e}）"),
+            LogError::Json(e) => format!("无法编码一条请求日志记录。（详情：{e}）"),
+            LogError::NoDataDir => "找不到存放请求日志的数据目录（XDG_DATA_HOME 和 HOME 都没有设置）：\
+                 请设置其中一个，或明确指定日志文件路径。"
+                .into(),
+        }
+    }
+}
+
+/// A log failure is a storage problem (the app's own data), not a setting.
+impl From<LogError> for crate::error::CoreError {
+    fn from(e: LogError) -> Self {
+        crate::error::CoreError::storage(e.to_string(), e.message_zh())
+    }
+}
+
+/// What to do when the log cannot be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenHint {
+    /// The file cannot be created or opened in its directory.
+    DirPermissions,
+    /// Another process (the app, a CLI command) holds the lock.
+    Locked,
+    /// Anything else: a full disk, permissions.
+    DiskOrPermissions,
+}
+
+impl OpenHint {
+    pub fn en(self) -> &'static str {
+        match self {
+            OpenHint::DirPermissions => "Check the directory's permissions",
+            OpenHint::Locked => "Another process keeps it locked; close other wwdev windows or commands and try again",
+            OpenHint::DiskOrPermissions => "Check free disk space and the file's permissions",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            OpenHint::DirPermissions => "请检查所在目录的权限",
+            OpenHint::Locked => "另一个进程锁住了它，请关闭其他 wwdev 窗口或命令后重试",
+            OpenHint::DiskOrPermissions => "请检查磁盘剩余空间和文件权限",
+        }
+    }
+}
+
+impl std::fmt::Display for OpenHint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.en())
+    }
 }
 
 /// `$XDG_DATA_HOME/wwdev/requests.sqlite3` on Linux (falling back to
@@ -180,7 +249,7 @@ enum Failure {
     /// (reason in English, in Chinese)
     Unusable((String, String), rusqlite::Error),
     /// Anything else (locked by another process, disk full): report, touch nothing.
-    Fatal(rusqlite::Error, &'static str),
+    Fatal(rusqlite::Error, OpenHint),
 }
 
 fn classify(e: rusqlite::Error) -> Failure {
@@ -198,11 +267,10 @@ fn classify(e: rusqlite::Error) -> Failure {
             ),
             e,
         ),
-        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Failure::Fatal(
-            e,
-            "Another process keeps it locked; close other wwdev windows or commands and try again",
-        ),
-        _ => Failure::Fatal(e, "Check free disk space and the file's permissions"),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            Failure::Fatal(e, OpenHint::Locked)
+        }
+        _ => Failure::Fatal(e, OpenHint::DiskOrPermissions),
     }
 }
 
@@ -307,13 +375,14 @@ impl LogStore {
                     return Err(LogError::Open {
                         path: path.to_owned(),
                         source,
-                        hint: "Check the directory's permissions",
+                        hint: OpenHint::DirPermissions,
                     });
                 }
                 let moved =
                     move_aside(path, clock.now()).map_err(|source| LogError::MoveAside {
                         path: path.to_owned(),
                         reason: reason.0.clone(),
+                        reason_zh: reason.1.clone(),
                         source,
                     })?;
                 tracing::warn!(path = %path.display(), moved_to = %moved.display(), reason = %reason.0, "request log moved aside");
@@ -336,7 +405,7 @@ impl LogStore {
                         return Err(LogError::Open {
                             path: path.to_owned(),
                             source,
-                            hint: "Check the directory's permissions",
+                            hint: OpenHint::DirPermissions,
                         });
                     }
                     Err(Failure::Fatal(source, hint)) => {
@@ -754,4 +823,64 @@ fn apply_retention(
     }
     tx.commit()?;
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ErrorKind, english_in};
+
+    #[test]
+    fn log_errors_read_in_chinese_with_the_detail_labelled() {
+        let io = || std::io::Error::other("Permission denied (os error 13)");
+        let busy = || rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None);
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let path = PathBuf::from("/data/wwdev/requests.sqlite3");
+        // (error, the Chinese it must say, the English it must not carry outside the detail)
+        let cases: Vec<(LogError, &str, &str)> = vec![
+            (
+                LogError::CreateDir { dir: "/data/wwdev".into(), source: io() },
+                "无法创建请求日志目录 /data/wwdev：请确认该目录可写，或换一个日志路径。（详情：Permission denied (os error 13)）",
+                "could not create",
+            ),
+            (
+                LogError::Open { path: path.clone(), source: busy(), hint: OpenHint::Locked },
+                "无法打开请求日志 /data/wwdev/requests.sqlite3：另一个进程锁住了它，请关闭其他 wwdev 窗口或命令后重试。",
+                "Another process",
+            ),
+            (
+                LogError::MoveAside {
+                    path: path.clone(),
+                    reason: "it is not a SQLite database or it is damaged".into(),
+                    reason_zh: "它不是 SQLite 数据库，或已损坏".into(),
+                    source: io(),
+                },
+                "请求日志 /data/wwdev/requests.sqlite3 无法使用（它不是 SQLite 数据库，或已损坏），也无法移到一旁：请手动移走或删除该文件",
+                "damaged",
+            ),
+            (LogError::Sqlite(busy()), "读写请求日志数据库时出错。（详情：", "database error"),
+            (LogError::Write(io()), "无法写出请求日志的导出内容。（详情：Permission denied", "could not write"),
+            (LogError::Json(json), "无法编码一条请求日志记录。（详情：", "could not encode"),
+            (LogError::NoDataDir, "找不到存放请求日志的数据目录（XDG_DATA_HOME 和 HOME 都没有设置）", "no data directory"),
+        ];
+        for (e, zh, en) in cases {
+            let (message, message_zh) = (e.to_string(), e.message_zh());
+            assert!(message.contains(en), "{message}");
+            assert!(message_zh.contains(zh), "{message_zh}");
+            assert!(!message_zh.contains(en), "{message_zh}");
+            assert_eq!(english_in(&message_zh), None, "{message_zh}");
+            // The CLI reports it as the app's own data failing, both languages kept.
+            let ui = crate::error::CoreError::from(e).to_ui();
+            assert_eq!((ui.kind, ui.exit_code()), (ErrorKind::Storage, 2));
+            assert_eq!((ui.message, ui.message_zh), (message, message_zh));
+        }
+    }
+
+    #[test]
+    fn every_open_hint_has_both_languages() {
+        for h in [OpenHint::DirPermissions, OpenHint::Locked, OpenHint::DiskOrPermissions] {
+            assert_eq!(h.to_string(), h.en());
+            assert!(!h.zh().is_empty() && english_in(h.zh()).is_none(), "{h:?}");
+        }
+    }
 }

@@ -41,6 +41,12 @@ fn blocking_problems_are_errors() {
     let msg = e.to_string();
     assert_eq!(e.kind(), "invalid_input");
     assert!(msg.contains("corp ID") && msg.contains("state may only") && msg.contains("agentid is missing"), "{msg}");
+    // The Chinese names the same problems, in Chinese.
+    let zh = e.message_zh();
+    for problem in validate_oauth(&p, &[]).iter().filter(|p| p.severity == Severity::Error) {
+        assert!(zh.contains(&problem.message_zh), "{zh}");
+    }
+    assert!(!zh.contains("state may only") && !zh.contains("agentid is missing"), "{zh}");
 
     let mut p = params(Scope::Base);
     p.redirect_uri = "/relative/cb".into();

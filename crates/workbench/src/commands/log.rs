@@ -24,7 +24,7 @@ async fn store(state: &Workbench) -> UiResult<&LogStore> {
 }
 
 fn log_err(e: wwdev_core::log::LogError) -> UiError {
-    UiError::storage(e.to_string(), format!("请求日志出错：{e}"))
+    UiError::storage(e.to_string(), e.message_zh())
 }
 
 pub async fn query(state: &Workbench, filter: &LogFilterView, page: LogPageArgs) -> UiResult<LogPage> {
@@ -257,6 +257,23 @@ pub(crate) mod tests {
         let secret = h.seed().apps[0].secret.clone();
         st.attach_sandbox(h).unwrap();
         (st.sandbox_profile_id().unwrap(), secret)
+    }
+
+    #[tokio::test]
+    async fn a_log_that_cannot_open_is_explained_in_both_languages() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("not-a-dir");
+        std::fs::write(&blocker, b"x").unwrap();
+        let st = Workbench::new(crate::Host {
+            log: crate::log_open(Some(&blocker.join("log.sqlite3")), &Default::default()).into(),
+            ..crate::Host::in_memory()
+        });
+        let e = query(&st, &LogFilterView::default(), LogPageArgs { before_id: None, limit: 5 }).await.unwrap_err();
+        assert_eq!((e.kind, e.message_zh.as_str()), (ErrorKind::Storage, "请求日志没有打开。"), "{e:?}");
+        let (hint, hint_zh) = (e.hint.unwrap(), e.hint_zh.unwrap());
+        assert!(hint.contains("could not create the request log directory"), "{hint}");
+        assert!(hint_zh.starts_with("无法打开请求日志，本次会话的调用不会被记录：无法创建请求日志目录"), "{hint_zh}");
+        assert!(!hint_zh.contains("could not create") && hint_zh.contains("（详情："), "{hint_zh}");
     }
 
     #[tokio::test]
