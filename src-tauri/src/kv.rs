@@ -18,7 +18,7 @@ impl<R: tauri::Runtime> KvStore for PluginStore<R> {
     fn set(&self, key: &str, value: Value) -> UiResult<()> {
         self.0.set(key, value);
         self.0.save().map_err(|e| {
-            UiError::storage(format!("Could not save app data: {e}"), format!("无法保存应用数据：{e}")).hint2(
+            UiError::storage(format!("Could not save app data: {e}"), format!("无法保存应用数据（详情：{e}）")).hint2(
                 "Check that the app data directory is writable and the disk is not full.",
                 "请检查应用数据目录是否可写、磁盘是否已满。",
             )

@@ -114,7 +114,10 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            eprintln!(
+                "{}",
+                output::pick(&format!("错误：无法启动异步运行时（详情：{e}）"), &format!("error: cannot start the async runtime: {e}"))
+            );
             return ExitCode::from(3);
         }
     };

@@ -1,44 +1,90 @@
-//! Printing results and errors, human or `--json`.
+//! Printing results and errors, human or `--json`, and the language of human output.
 
 use serde::Serialize;
-use wwdev_core::error::CoreError;
+use wwdev_core::error::{CoreError, ErrorKind, UiError};
+
+/// True when human output is Chinese: the first of LC_ALL, LC_MESSAGES, LANG that is
+/// set (and not empty) starts with `zh`. The one place the CLI decides its language.
+pub fn zh() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| v.starts_with("zh"))
+}
+
+/// `zh_text` when human output is Chinese ([`zh`]), else `en_text`.
+pub fn pick<'a>(zh_text: &'a str, en_text: &'a str) -> &'a str {
+    if zh() { zh_text } else { en_text }
+}
+
+/// A warning on stderr, in the user's language.
+pub fn warn(zh_text: &str, en_text: &str) {
+    eprintln!("{}", pick(&format!("警告：{zh_text}"), &format!("warning: {en_text}")));
+}
+
+/// Columns `s` takes in a terminal: CJK and full-width characters take two.
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` padded with spaces to `columns` terminal columns (`{:<N}` counts characters,
+/// which misaligns Chinese labels).
+pub fn pad(s: &str, columns: usize) -> String {
+    format!("{s}{}", " ".repeat(columns.saturating_sub(width(s))))
+}
 
 /// Print a serialisable value as one JSON line.
 pub fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string(value) {
         Ok(s) => println!("{s}"),
-        Err(e) => eprintln!("error: cannot serialise the result: {e}"),
+        Err(e) => eprintln!(
+            "{}",
+            pick(&format!("错误：无法序列化结果（详情：{e}）"), &format!("error: cannot serialise the result: {e}"))
+        ),
     }
 }
 
-/// The language of human output: the first of LC_ALL, LC_MESSAGES, LANG that is set;
-/// `zh*` means Chinese.
-pub fn lang() -> String {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_default()
+/// An error in its user-facing form, as the CLI shows it. Core's hint for a
+/// configuration error speaks of the app's profiles; the CLI has none, so it names
+/// the options and variables that set the same things.
+pub fn ui_error(err: &CoreError) -> UiError {
+    let ui = err.to_ui();
+    if ui.kind == ErrorKind::Config {
+        return ui.hint2(
+            "Check --base-url (or WWDEV_BASE_URL) and --timeout; a proxy comes from HTTPS_PROXY / HTTP_PROXY / NO_PROXY.",
+            "请检查 --base-url（或环境变量 WWDEV_BASE_URL）和 --timeout；代理来自环境变量 HTTPS_PROXY / HTTP_PROXY / NO_PROXY。",
+        );
+    }
+    ui
 }
 
 /// Print an error. Human: what happened, then what to do, in the user's language.
 /// JSON: `{"ok": false, "error": {kind, message, message_zh, errcode, hint, hint_zh}}` on
 /// stdout, so scripts that parse stdout see it.
 pub fn print_error(err: &CoreError, json: bool) {
-    print_ui_error(&err.to_ui(), json)
+    print_ui_error(&ui_error(err), json)
 }
 
 /// [`print_error`] for an error already in its user-facing form.
-pub fn print_ui_error(ui: &wwdev_core::error::UiError, json: bool) {
+pub fn print_ui_error(ui: &UiError, json: bool) {
     if json {
         print_json(&serde_json::json!({ "ok": false, "error": ui }));
         return;
     }
-    let zh = lang().starts_with("zh");
+    let zh = zh();
     let (message, hint) = ui.localized(if zh { "zh" } else { "en" });
-    eprintln!("{} {message}", if zh { "错误：" } else { "error:" });
+    if zh {
+        eprintln!("错误：{message}");
+    } else {
+        eprintln!("error: {message}");
+    }
     if let Some(code) = ui.errcode {
         if let Some(entry) = wwdev_core::errcode::lookup(code) {
-            eprintln!("  {code} {}: {} / {}", entry.name, entry.meaning_zh, entry.meaning_en);
+            if zh {
+                eprintln!("  {code} {}：{}", entry.name, entry.meaning_zh);
+            } else {
+                eprintln!("  {code} {}: {}", entry.name, entry.meaning_en);
+            }
         }
         if zh {
             eprintln!("  详见：`wwdev errcode {code}` 或 {}", wwdev_core::errcode::doc_url(code));
@@ -47,7 +93,11 @@ pub fn print_ui_error(ui: &wwdev_core::error::UiError, json: bool) {
         }
     }
     if let Some(hint) = hint {
-        eprintln!("  {} {hint}", if zh { "怎么办：" } else { "what to do:" });
+        if zh {
+            eprintln!("  怎么办：{hint}");
+        } else {
+            eprintln!("  what to do: {hint}");
+        }
     }
 }
 
@@ -87,6 +137,14 @@ pub fn terminal_qr(text: &str) -> Result<String, CoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pad_counts_terminal_columns() {
+        assert_eq!(width("期望 ok"), 7);
+        assert_eq!(pad("期望", 6), "期望  ");
+        assert_eq!(pad("expected", 10), format!("{:<10}", "expected"));
+        assert_eq!(pad("too long", 3), "too long");
+    }
 
     #[test]
     fn utc_formats_known_instants() {

@@ -143,6 +143,18 @@ fn human_output_marks_the_first_difference_and_speaks_chinese() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("签名无效") && text.contains("修复"), "{text}");
+    // Labels, marks and the confidence are Chinese too; the caret still sits under the
+    // '#' on screen, Chinese labels taking two columns a character.
+    assert!(text.contains("实际签名  ") && text.contains("（确定）"), "{text}");
+    for english in ["expected ", "signed ", "DIFF", "(exact)", "fix:"] {
+        assert!(!text.contains(english), "{english:?} in:\n{text}");
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let caret = lines.iter().position(|l| l.trim() == "^").unwrap_or_else(|| panic!("no caret line:\n{text}"));
+    let signed = lines[caret - 1];
+    let before_hash = &signed[..signed.find('#').unwrap()];
+    let columns = before_hash.chars().map(|c| if ('\u{4e00}'..='\u{9fff}').contains(&c) { 2 } else { 1 }).sum::<usize>();
+    assert_eq!(columns, lines[caret].len() - 1, "caret under the '#':\n{text}");
 }
 
 #[test]

@@ -63,16 +63,25 @@ fn check(id: &str, severity: Severity, zh: String, en: String, detail: Option<St
 }
 
 /// Normalise what a user typed as a domain: drop scheme, path and surrounding spaces.
-pub fn normalize_domain(input: &str) -> Result<String, String> {
+/// An unusable domain is the failing `domain` check saying why.
+pub fn normalize_domain(input: &str) -> Result<String, DomainCheck> {
     let t = input.trim();
     let t = t.strip_prefix("https://").or_else(|| t.strip_prefix("http://")).unwrap_or(t);
     let host = t.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    let invalid = |zh: String, en: String| check("domain", Severity::Error, zh, en, None);
     if host.is_empty() {
-        return Err("the domain is empty — enter it as configured in WeCom, e.g. app.example.com".into());
+        return Err(invalid(
+            "域名为空：请按企业微信后台配置的可信域名填写，例如 app.example.com".into(),
+            "the domain is empty — enter it as configured in WeCom, e.g. app.example.com".into(),
+        ));
     }
     // Validate through the URL parser so IDNs, ports and junk are handled uniformly.
-    Url::parse(&format!("https://{host}/"))
-        .map_err(|e| format!("`{host}` is not a valid domain ({e}) — enter a host name such as app.example.com, with :port only if non-default"))?;
+    Url::parse(&format!("https://{host}/")).map_err(|e| {
+        invalid(
+            format!("`{host}` 不是有效的域名：请填写 app.example.com 这样的主机名，只有非默认端口才加 :port（详情：{e}）"),
+            format!("`{host}` is not a valid domain ({e}) — enter a host name such as app.example.com, with :port only if non-default"),
+        )
+    })?;
     Ok(host)
 }
 
@@ -97,7 +106,7 @@ pub fn check_urls(domain: &str, urls: &[String]) -> Vec<DomainCheck> {
             Err(e) => out.push(check(
                 id,
                 Severity::Error,
-                format!("{raw} 不是完整的网址（{e}）：请包含 https:// 与域名"),
+                format!("{raw} 不是完整的网址：请包含 https:// 与域名（详情：{e}）"),
                 format!("{raw} is not an absolute URL ({e}): include https:// and the host"),
                 None,
             )),
@@ -166,12 +175,7 @@ fn verify_name_and_expected(name: &str, expected: Option<&str>) -> Result<(Strin
 pub async fn check_domain(req: &DomainCheckRequest, timeout: Duration) -> DomainReport {
     let domain = match normalize_domain(&req.domain) {
         Ok(d) => d,
-        Err(msg) => {
-            return DomainReport {
-                domain: req.domain.clone(),
-                checks: vec![check("domain", Severity::Error, format!("域名无效：{msg}"), msg, None)],
-            };
-        }
+        Err(c) => return DomainReport { domain: req.domain.clone(), checks: vec![c] },
     };
     let mut checks = Vec::new();
     let host = domain.split(':').next().unwrap_or(&domain).to_owned();
@@ -217,16 +221,24 @@ async fn fetch_verify(domain: &str, name: &str, expected: &str, scheme: &str, ti
         .build()
     {
         Ok(c) => c,
-        Err(e) => return check(id, Severity::Error, format!("无法创建 HTTP 客户端：{e}"), format!("cannot create an HTTP client: {e}"), None),
+        Err(e) => {
+            return check(id, Severity::Error, format!("无法创建 HTTP 客户端（详情：{e}）"), format!("cannot create an HTTP client: {e}"), None);
+        }
     };
     let resp = match client.get(&url).send().await {
         Ok(r) => r,
         Err(e) => {
-            let what = if e.is_timeout() { "timed out" } else if e.is_connect() { "could not connect" } else { "request failed" };
+            let (what, what_zh) = if e.is_timeout() {
+                ("timed out", "超时")
+            } else if e.is_connect() {
+                ("could not connect", "无法连接")
+            } else {
+                ("request failed", "请求失败")
+            };
             return check(
                 id,
                 Severity::Error,
-                format!("无法获取 {url}（{what}）：检查 DNS、防火墙与{scheme}证书"),
+                format!("无法获取 {url}（{what_zh}）：检查 DNS、防火墙与{scheme}证书"),
                 format!("could not fetch {url} ({what}): check DNS, firewall and the {scheme} setup"),
                 Some(format!("{e:#}")),
             );
@@ -309,6 +321,37 @@ mod tests {
         assert_eq!(normalize_domain(" https://App.Example.com/path ").unwrap(), "app.example.com");
         assert!(normalize_domain("").is_err());
         assert!(normalize_domain("a b").is_err());
+    }
+
+    /// The Chinese line of a check is Chinese: a library's own text (url's, reqwest's)
+    /// appears only as a labelled `（详情：…）`.
+    #[tokio::test]
+    async fn chinese_messages_quote_library_text_only_as_details() {
+        use crate::error::english_in;
+        let c = &check_urls("app.example.com", &["nope".into()])[0];
+        assert!(c.message_zh.contains("（详情：relative URL without a base）"), "{c:?}");
+        assert_eq!(english_in(&c.message_zh), None, "{c:?}");
+        let timeout = Duration::from_secs(5);
+        for (domain, zh) in [(" ", "域名为空"), ("bad^host", "不是有效的域名")] {
+            let r = check_domain(&DomainCheckRequest { domain: domain.into(), ..Default::default() }, timeout).await;
+            let c = &r.checks[0];
+            assert!(c.severity == Severity::Error && c.message_zh.contains(zh), "{c:?}");
+            assert_eq!(english_in(&c.message_zh), None, "{c:?}");
+            assert!(c.message_en.contains("domain"), "{c:?}");
+        }
+        // Nothing listens on port 1: the failure is named in Chinese too.
+        let req = DomainCheckRequest {
+            domain: "127.0.0.1:1".into(),
+            verify_file_name: Some("WW_verify_abc123.txt".into()),
+            ..Default::default()
+        };
+        let r = check_domain(&req, timeout).await;
+        let fetches: Vec<_> = r.checks.iter().filter(|c| c.id.starts_with("verify_file_")).collect();
+        assert_eq!(fetches.len(), 2, "{r:?}");
+        for c in fetches {
+            assert!(c.message_en.contains("could not connect") && c.message_zh.contains("（无法连接）"), "{c:?}");
+            assert_eq!(english_in(&c.message_zh), None, "{c:?}");
+        }
     }
 
     #[test]

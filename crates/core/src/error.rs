@@ -158,10 +158,11 @@ impl UiError {
     pub fn keyring(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Self::new2(ErrorKind::Keyring, en, zh)
     }
-    /// A bug or an impossible state; the text is technical and the same in both languages.
+    /// A bug or an impossible state. The text is technical (often a library's own), so
+    /// the Chinese message quotes it as a labelled detail.
     pub fn internal(message: impl Into<String>) -> Self {
         let m = message.into();
-        Self::new2(ErrorKind::Internal, format!("Internal error: {m}"), format!("内部错误：{m}"))
+        Self::new2(ErrorKind::Internal, format!("Internal error: {m}"), format!("内部错误（详情：{m}）"))
     }
     /// The CLI exit code for this error kind (same mapping as [`CoreError::exit_code`]).
     pub fn exit_code(&self) -> i32 {
@@ -406,8 +407,10 @@ pub fn redact_any(body: &str) -> String {
 
 /// An English phrase (two ASCII words in a row) in `zh`, outside the labelled
 /// `（详情：…）` details that quote a library's or the OS's own text on purpose.
-#[cfg(test)]
-pub(crate) fn english_in(zh: &str) -> Option<String> {
+/// For tests (here, and in other crates through the `test-util` feature).
+#[cfg(any(test, feature = "test-util"))]
+#[doc(hidden)]
+pub fn english_in(zh: &str) -> Option<String> {
     let mut rest = zh.to_string();
     while let Some(start) = rest.find("（详情：") {
         let end = rest[start..].find('）').map_or(rest.len(), |e| start + e + '）'.len_utf8());

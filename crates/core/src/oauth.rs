@@ -662,7 +662,7 @@ pub fn batch(scopes: &[Scope], states: &[String], redirect_paths: &[String], bas
                     Err(e) => {
                         let mut p = validate_oauth(&params, &base.trusted_domains);
                         if p.is_empty() {
-                            p.push(err("host_invalid", e.to_string(), e.to_string()));
+                            p.push(err("host_invalid", e.message_zh(), e.to_string()));
                         }
                         (None, p)
                     }

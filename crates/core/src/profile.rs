@@ -152,7 +152,7 @@ fn not_an_export(en: String, zh: String) -> UiError {
 /// changes nothing. Unknown fields such as a stray `secret` are ignored.
 pub fn import_profiles(json: &str) -> UiResult<Vec<Profile>> {
     let doc: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-        not_an_export(format!("The file is not valid JSON: {e}"), format!("文件不是有效的 JSON：{e}"))
+        not_an_export(format!("The file is not valid JSON: {e}"), format!("文件不是有效的 JSON（详情：{e}）"))
     })?;
     let list = match doc {
         serde_json::Value::Array(_) => doc,
@@ -178,7 +178,7 @@ pub fn import_profiles(json: &str) -> UiResult<Vec<Profile>> {
         }
     };
     let incoming: Vec<Profile> = serde_json::from_value(list).map_err(|e| {
-        not_an_export(format!("A profile in the file is malformed: {e}"), format!("文件中有配置档案格式不正确：{e}"))
+        not_an_export(format!("A profile in the file is malformed: {e}"), format!("文件中有配置档案格式不正确（详情：{e}）"))
     })?;
     incoming.into_iter().map(|p| Profile { id: String::new(), ..p }.normalised()).collect()
 }
@@ -259,10 +259,12 @@ mod tests {
             assert!(e.hint.is_some() && e.hint_zh.is_some(), "{e:?}");
             assert_ne!(e.message, e.message_zh, "{e:?}");
         }
-        for file in ["{", "{\"x\":1}", r#"{"format":"other","profiles":[]}"#, "42"] {
+        for file in ["{", "{\"x\":1}", r#"{"format":"other","profiles":[]}"#, "42", r#"[{"name":5}]"#] {
             let e = import_profiles(file).unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidInput, "{file}");
             assert!(e.hint_zh.is_some());
+            // serde's own (English) text is only a labelled detail of the Chinese message.
+            assert_eq!(crate::error::english_in(&e.message_zh), None, "{e:?}");
         }
         // One bad profile fails the whole file.
         assert!(import_profiles(r#"{"profiles":[{"name":"ok","corpid":"c"},{"name":"","corpid":"c"}]}"#).is_err());

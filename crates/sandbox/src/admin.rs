@@ -32,11 +32,10 @@ pub(crate) fn router() -> Router<App> {
         .route("/consent", get(consent).post(set_consent))
 }
 
-/// 400 with the reason in English (`error`, serde's wording names any stray field)
-/// and a Chinese lead-in (`error_zh`).
-fn bad_request(msg: String) -> Response {
-    let zh = format!("请求无效（沙箱管理接口）：{msg}");
-    (StatusCode::BAD_REQUEST, Json(json!({"error": msg, "error_zh": zh}))).into_response()
+/// 400 with the reason in English (`error`) and Chinese (`error_zh`).
+fn bad_request((en, zh): (String, String)) -> Response {
+    let zh = format!("请求无效（沙箱管理接口）：{zh}");
+    (StatusCode::BAD_REQUEST, Json(json!({"error": en, "error_zh": zh}))).into_response()
 }
 
 /// Parse a JSON body, answering 400 with the reason and the expected shape. Every
@@ -45,7 +44,10 @@ fn bad_request(msg: String) -> Response {
 #[allow(clippy::result_large_err)]
 fn parse<T: DeserializeOwned>(body: &Bytes, shape: &str) -> Result<T, Response> {
     serde_json::from_slice(body)
-        .map_err(|e| bad_request(format!("invalid JSON body ({e}); expected {shape}")))
+        .map_err(|e| {
+            // serde's wording names any stray field: kept in both languages, as a detail in Chinese.
+            bad_request((format!("invalid JSON body ({e}); expected {shape}"), format!("请求体无效，应为 {shape}（详情：{e}）")))
+        })
 }
 
 async fn clock(State(app): State<App>) -> Response {
@@ -79,15 +81,18 @@ async fn add_fault(State(app): State<App>, body: Bytes) -> Response {
         Err(r) => return r,
     };
     if !fault.path.starts_with('/') {
-        return bad_request(format!("path {:?} must start with /", fault.path));
+        return bad_request((format!("path {:?} must start with /", fault.path), format!("path {:?} 必须以 / 开头", fault.path)));
     }
     if fault.count == Some(0) {
-        return bad_request("count must be at least 1 (omit it for a fault that stays)".into());
+        return bad_request((
+            "count must be at least 1 (omit it for a fault that stays)".into(),
+            "count 至少为 1（要让故障一直生效，请省略 count）".into(),
+        ));
     }
     if let Some(s) = fault.status
         && StatusCode::from_u16(s).is_err()
     {
-        return bad_request(format!("status {s} is not an HTTP status"));
+        return bad_request((format!("status {s} is not an HTTP status"), format!("status {s} 不是 HTTP 状态码")));
     }
     app.ctl.add_fault(fault);
     Json(json!({"faults": app.ctl.faults()})).into_response()
@@ -145,7 +150,7 @@ async fn set_limits(State(app): State<App>, body: Bytes) -> Response {
     l.ticket_per_hour_app = patch.ticket_per_hour_app.unwrap_or(l.ticket_per_hour_app);
     l.secret_failures_per_hour = patch.secret_failures_per_hour.unwrap_or(l.secret_failures_per_hour);
     if l.secret_failures_per_hour == 0 {
-        return bad_request("secret_failures_per_hour must be at least 1".into());
+        return bad_request(("secret_failures_per_hour must be at least 1".into(), "secret_failures_per_hour 至少为 1".into()));
     }
     app.ctl.set_limits(l);
     Json(l).into_response()

@@ -482,8 +482,8 @@ impl Control {
     }
 
     /// Invalidate tokens or tickets before their expiry, as WeCom sometimes does.
-    /// Returns how many were invalidated, or an error for an unknown kind.
-    pub fn invalidate(&self, what: &Invalidate) -> Result<usize, String> {
+    /// Returns how many were invalidated, or why not (English, Chinese) for an unknown kind.
+    pub fn invalidate(&self, what: &Invalidate) -> Result<usize, (String, String)> {
         let now = self.now();
         let mut st = self.state.lock();
         let app_ok = |a: i64| what.agentid.is_none_or(|w| w == a);
@@ -509,8 +509,9 @@ impl Control {
                 }
             }
             other => {
-                return Err(format!(
-                    "unknown kind {other:?}: use access_token, jsapi_ticket or agent_ticket"
+                return Err((
+                    format!("unknown kind {other:?}: use access_token, jsapi_ticket or agent_ticket"),
+                    format!("未知的 kind {other:?}：请使用 access_token、jsapi_ticket 或 agent_ticket"),
                 ));
             }
         }
@@ -525,35 +526,44 @@ impl Control {
         self.clock.offset.store(0, Ordering::SeqCst);
     }
 
-    /// Replace app `agentid`'s visible range; returns the app's new range, or an error
-    /// naming what is wrong (unknown app, userid or department).
-    pub fn set_visible_range(&self, agentid: i64, userids: Vec<String>, departments: Vec<i64>) -> Result<(Vec<String>, Vec<i64>), String> {
+    /// Replace app `agentid`'s visible range; returns the app's new range, or what is
+    /// wrong (unknown app, userid or department) in English and Chinese.
+    pub fn set_visible_range(
+        &self,
+        agentid: i64,
+        userids: Vec<String>,
+        departments: Vec<i64>,
+    ) -> Result<(Vec<String>, Vec<i64>), (String, String)> {
         let mut st = self.state.lock();
         let seed = &st.seed;
         if let Some(u) = userids.iter().find(|u| seed.member(u).is_none()) {
-            return Err(format!("userid {u:?} is not a member of the sandbox corp"));
+            return Err(not_a_member(u));
         }
         if let Some(d) = departments.iter().find(|d| !seed.departments.iter().any(|x| x.id == **d)) {
-            return Err(format!("department {d} does not exist in the sandbox corp"));
+            return Err((
+                format!("department {d} does not exist in the sandbox corp"),
+                format!("沙箱企业中没有部门 {d}"),
+            ));
         }
-        let app = st
-            .seed
-            .apps
-            .iter_mut()
-            .find(|a| a.agentid == agentid)
-            .ok_or_else(|| format!("agentid {agentid} is not an app of the sandbox corp"))?;
+        let app = st.seed.apps.iter_mut().find(|a| a.agentid == agentid).ok_or_else(|| {
+            (
+                format!("agentid {agentid} is not an app of the sandbox corp"),
+                format!("agentid {agentid} 不是沙箱企业的应用"),
+            )
+        })?;
         app.visible_userids = userids;
         app.visible_departments = departments;
         Ok((app.visible_userids.clone(), app.visible_departments.clone()))
     }
 
     /// Preset the consent-page answer for `userid` (everyone when None); `None` decision clears it.
-    pub fn set_consent(&self, userid: Option<&str>, decision: Option<Consent>) -> Result<(), String> {
+    /// An unknown userid is refused (English, Chinese).
+    pub fn set_consent(&self, userid: Option<&str>, decision: Option<Consent>) -> Result<(), (String, String)> {
         let mut st = self.state.lock();
         if let Some(u) = userid
             && st.seed.member(u).is_none()
         {
-            return Err(format!("userid {u:?} is not a member of the sandbox corp"));
+            return Err(not_a_member(u));
         }
         let key = userid.unwrap_or("*").to_owned();
         match decision {
@@ -589,4 +599,9 @@ impl Control {
     pub fn ticket_history(&self) -> Vec<TicketInfo> {
         self.state.lock().tickets.clone()
     }
+}
+
+/// An admin request named a userid the sandbox corp does not have (English, Chinese).
+fn not_a_member(userid: &str) -> (String, String) {
+    (format!("userid {userid:?} is not a member of the sandbox corp"), format!("userid {userid:?} 不是沙箱企业的成员"))
 }

@@ -87,7 +87,10 @@ async fn members_outside_the_visible_range_get_an_error_page_not_a_code() {
     let r = sb.admin_post("visible_range", json!({"agentid": H5, "userids": ["nobody"]})).await;
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
-    assert!(v["error"].as_str().unwrap().contains("nobody") && v["error_zh"].is_string(), "{v}");
+    assert!(v["error"].as_str().unwrap().contains("nobody"), "{v}");
+    let zh = v["error_zh"].as_str().unwrap();
+    assert!(zh.contains("\"nobody\" 不是沙箱企业的成员"), "{v}");
+    assert_eq!(wwdev_core::error::english_in(zh), None, "{v}");
     let r = sb.admin_post("visible_range", json!({"agentid": 42})).await;
     assert_eq!(r.status(), 400);
 
@@ -284,7 +287,10 @@ async fn admin_bodies_refuse_unknown_fields_and_naming_them() {
         assert_eq!(r.status(), 400, "{path}");
         let v: Value = r.json().await.unwrap();
         assert!(v["error"].as_str().unwrap().contains(field), "{path}: {v}");
-        assert!(v["error_zh"].as_str().unwrap().contains(field), "{path}: {v}");
+        let zh = v["error_zh"].as_str().unwrap();
+        assert!(zh.contains(field), "{path}: {v}");
+        // serde's English wording is only the labelled detail.
+        assert_eq!(wwdev_core::error::english_in(zh), None, "{path}: {v}");
     }
     // nothing was applied
     assert_eq!(sb.admin_get("limits").await["api_per_minute"], 10_000);

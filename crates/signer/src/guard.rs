@@ -182,7 +182,7 @@ pub(crate) async fn admit(st: &AppState, req: Request) -> Result<(Value, Option<
             StatusCode::BAD_REQUEST,
             "invalid_input",
             format!("the body is not JSON ({e}); expected {{\"session\": \"…\", \"events\": [...]}}"),
-            format!("请求体不是 JSON（{e}）"),
+            format!("请求体不是 JSON：应为 {{\"session\": \"…\", \"events\": [...]}}（详情：{e}）"),
         )
     })?;
     Ok((body, origin))

@@ -133,9 +133,9 @@ async fn register(st: &AppState, session: &str, kind: &str, reg: &Value, href: &
         (Ok(k), Ok(t)) => (k, t),
         (Err(e), _) | (_, Err(e)) => {
             // No tickets at all: the client cannot verify anything.
-            let msg = e.to_ui().message;
-            ev.detail.insert("reason".into(), json!(format!("wwdev could not get the tickets: {msg}")));
-            ev.detail.insert("reason_zh".into(), json!(format!("wwdev 无法获取 ticket：{msg}")));
+            let ui = e.to_ui();
+            ev.detail.insert("reason".into(), json!(format!("wwdev could not get the tickets: {}", ui.message)));
+            ev.detail.insert("reason_zh".into(), json!(format!("wwdev 无法获取 ticket：{}", ui.message_zh)));
             return answer(format!("{kind}:fail wwdev could not get the tickets"), None, json!({}));
         }
     };

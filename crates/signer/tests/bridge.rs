@@ -114,6 +114,14 @@ async fn scripts_carry_the_run_token_and_the_intake_requires_it() {
     let e = next(&mut rx).await;
     assert_eq!((e.kind.as_str(), e.session.as_str(), e.source.as_str()), ("console", "s1", "probe"));
     assert_eq!(e.detail["message"], "hi");
+    // A body that is not JSON: serde's English text is only the labelled detail in Chinese.
+    let r = w.post("/__wwdev/events", Some(&token), "not json".into()).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["kind"], "invalid_input");
+    let zh = v["error"]["message_zh"].as_str().unwrap();
+    assert!(zh.starts_with("请求体不是 JSON") && zh.contains("（详情："), "{v}");
+    assert_eq!(wwdev_core::error::english_in(zh), None, "{v}");
     // Unknown types are dropped, not echoed.
     let r = w.post("/__wwdev/events", Some(&token), json!({"session": "s1", "events": [{"type": "steal"}]}).to_string()).await;
     assert_eq!(r.json::<Value>().await.unwrap()["accepted"], 0);

@@ -107,7 +107,7 @@ impl Workbench {
             UiError::new2(
                 ErrorKind::Io,
                 format!("The embedded sandbox could not start: {e}"),
-                format!("内置沙箱无法启动：{e}"),
+                format!("内置沙箱无法启动（详情：{e}）"),
             )
         })?;
         self.attach_sandbox(handle)

@@ -17,7 +17,7 @@ fn code(text: &str) -> UiResult<QrCode> {
     QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|e| {
         UiError::invalid_input(
             format!("The text cannot be a QR code: {e} ({} bytes).", text.len()),
-            format!("该文本无法生成二维码：{e}（{} 字节）。", text.len()),
+            format!("该文本（{} 字节）无法生成二维码（详情：{e}）。", text.len()),
         )
         .hint2("Shorten the link (e.g. a shorter state or redirect path).", "请缩短链接（例如更短的 state 或回调路径）。")
     })
@@ -84,7 +84,7 @@ pub fn save(text: &str, format: QrFormat, path: &str) -> UiResult<()> {
         QrFormat::Svg => svg(text)?.into_bytes(),
     };
     std::fs::write(p, bytes).map_err(|e| {
-        UiError::storage(format!("Could not write {path}: {e}"), format!("无法写入 {path}：{e}"))
+        UiError::storage(format!("Could not write {path}: {e}"), format!("无法写入 {path}（详情：{e}）"))
             .hint2("Pick a folder you can write to.", "请选择一个可写的文件夹。")
     })
 }
@@ -121,5 +121,20 @@ mod tests {
         assert!(save("hello", QrFormat::Png, "relative.png").is_err());
         assert!(svg("").is_err());
         assert!(png(&"x".repeat(5000)).is_err());
+    }
+
+    /// The qrcode crate's and the OS's own English text is only a labelled detail of
+    /// the Chinese message.
+    #[test]
+    fn chinese_messages_label_library_text() {
+        use wwdev_core::error::english_in;
+        let too_long = svg(&"x".repeat(5000)).unwrap_err();
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing").join("q.svg");
+        let unwritable = save("hello", QrFormat::Svg, missing.to_str().unwrap()).unwrap_err();
+        for e in [too_long, unwritable] {
+            assert!(e.message_zh.contains("（详情："), "{e:?}");
+            assert_eq!(english_in(&e.message_zh), None, "{e:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Result, TEXT_MAX_BYTES, URL_MAX_BYTES, bounded, exit_printed};
 use clap::Args;
-use crate::output::print_json;
+use crate::output::{pick, print_json, ui_error};
 use serde_json::json;
 use wwdev_core::error::CoreError;
 
@@ -52,9 +52,10 @@ pub(crate) async fn run(ctx: Ctx, a: CallArgs) -> Result<()> {
     if ctx.g.json {
         print_json(&json!({ "ok": checked.is_ok(), "status": resp.status, "latency_ms": resp.latency_ms,
             "errcode": resp.errcode, "errmsg": resp.errmsg, "body": shown.json.clone().unwrap_or(json!(shown.body)),
-            "error": checked.as_ref().err().map(CoreError::to_ui) }));
+            "error": checked.as_ref().err().map(ui_error) }));
     } else {
-        eprintln!("HTTP {} in {} ms", resp.status, resp.latency_ms);
+        let (status, ms) = (resp.status, resp.latency_ms);
+        eprintln!("{}", pick(&format!("HTTP {status}，用时 {ms} 毫秒"), &format!("HTTP {status} in {ms} ms")));
         match &shown.json {
             Some(j) => println!("{}", serde_json::to_string_pretty(j).unwrap_or_default()),
             None => println!("{}", shown.body),

@@ -9,12 +9,12 @@ use clap::Args;
 use serde_json::json;
 use wwdev_core::cache::TicketKind as CacheKind;
 use wwdev_core::clock::{Clock, SystemClock};
-use wwdev_core::diagnose::{self, DiagnoseInput, Diagnosis, Kind, Pasted, TicketCandidate, TicketKind};
-use wwdev_core::error::CoreError;
+use wwdev_core::diagnose::{self, Confidence, DiagnoseInput, Diagnosis, Kind, Pasted, TicketCandidate, TicketKind};
+use wwdev_core::error::{CoreError, UiError};
 use wwdev_core::secret::Secret;
 
-use crate::commands::{Ctx, TEXT_MAX_BYTES, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, exit_printed, pick};
-use crate::output::print_json;
+use crate::commands::{Ctx, TEXT_MAX_BYTES, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, exit_printed};
+use crate::output::{pad, pick, print_json, print_ui_error, width, zh};
 
 type Result<T> = std::result::Result<T, CoreError>;
 
@@ -104,7 +104,7 @@ fn bad_input(json_out: bool, field: &str, message: String, message_zh: String, p
                        "message": message, "message_zh": message_zh, "errcode": null, "hint": null },
         }));
     } else {
-        eprintln!("error: {}", pick(&message_zh, &message));
+        print_ui_error(&UiError::invalid_input(message, message_zh), false);
     }
     std::process::exit(2)
 }
@@ -168,8 +168,9 @@ pub async fn run(ctx: Ctx, a: DiagnoseArgs) -> Result<()> {
     }
 
     let now = SystemClock.now();
+    // The name the diagnosis gives the tickets' source; "cli", as in the request log.
     let profile = if given {
-        "command line".to_owned()
+        "cli".to_owned()
     } else {
         format!("{}/{}", ctx.g.corpid.as_deref().unwrap_or("-"), ctx.g.agentid.as_deref().unwrap_or("-"))
     };
@@ -220,16 +221,18 @@ fn window(s: &str, from: usize, len: usize) -> String {
     out
 }
 
-/// Expected vs explained string1, cut around the first difference, with a caret under it.
-pub fn diff_lines(expected: &str, got: &str, at: usize) -> [String; 3] {
+/// Expected vs explained string1, cut around the first difference, with a caret under
+/// it. `labels` name the two lines (expected, signed), in the user's language.
+pub fn diff_lines(expected: &str, got: &str, at: usize, labels: [&str; 2]) -> [String; 3] {
     const BEFORE: usize = 30;
     const LEN: usize = 90;
     let from = at.saturating_sub(BEFORE);
     let caret = at - from + usize::from(from > 0);
+    let columns = labels.iter().map(|l| width(l)).max().unwrap_or(0) + 2;
     [
-        format!("expected  {}", window(expected, from, LEN)),
-        format!("signed    {}", window(got, from, LEN)),
-        format!("          {}^", " ".repeat(caret)),
+        format!("{}{}", pad(labels[0], columns), window(expected, from, LEN)),
+        format!("{}{}", pad(labels[1], columns), window(got, from, LEN)),
+        format!("{}{}^", " ".repeat(columns), " ".repeat(caret)),
     ]
 }
 
@@ -242,10 +245,10 @@ fn print_human(d: &Diagnosis) {
     println!("{verdict}");
     if !d.fields.is_empty() {
         println!();
-        println!("{:<20} {:<4} {:<44} {}", pick("字段", "field"), "", pick("期望", "expected"), pick("实际", "got"));
+        println!("{} {} {} {}", pad(pick("字段", "field"), 20), pad("", 4), pad(pick("期望", "expected"), 44), pick("实际", "got"));
         for f in &d.fields {
-            let mark = if f.ok { "ok" } else { "DIFF" };
-            println!("{:<20} {:<4} {:<44} {:?}", f.name, mark, f.expected, f.got);
+            let mark = if f.ok { pick("一致", "ok") } else { pick("不同", "DIFF") };
+            println!("{} {} {} {:?}", pad(f.name, 20), pad(mark, 4), pad(&f.expected, 44), f.got);
         }
     }
     if let (Some(e), Some(x)) = (&d.expected, &d.explained) {
@@ -253,7 +256,7 @@ fn print_human(d: &Diagnosis) {
         println!("string1 ({})", pick("期望 / 实际签名所用", "expected / what was signed"));
         match x.first_diff_index {
             Some(i) => {
-                for l in diff_lines(&e.string1, &x.string1, i) {
+                for l in diff_lines(&e.string1, &x.string1, i, [pick("期望", "expected"), pick("实际签名", "signed")]) {
                     println!("  {l}");
                 }
                 println!("  {} {i}", pick("第一个不同的字符位于", "first difference at character"));
@@ -269,14 +272,17 @@ fn print_human(d: &Diagnosis) {
         println!();
         println!("{}", pick("原因（可能性从高到低）", "causes (most likely first)"));
         for (i, c) in d.causes.iter().enumerate() {
-            let conf = serde_json::to_value(c.confidence).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            println!("{}. [{}] {} ({conf})", i + 1, c.id, pick(c.title_zh, c.title_en));
+            let conf = match c.confidence {
+                Confidence::Exact => pick("确定", "exact"),
+                Confidence::Likely => pick("很可能", "likely"),
+                Confidence::Hint => pick("值得检查", "hint"),
+            };
+            println!("{}", pick(&format!("{}. [{}] {}（{conf}）", i + 1, c.id, c.title_zh), &format!("{}. [{}] {} ({conf})", i + 1, c.id, c.title_en)));
             println!("   {}", pick(&c.detail_zh, &c.detail_en));
-            println!("   {}: {}", pick("修复", "fix"), pick(c.fix_zh, c.fix_en));
+            println!("   {}", pick(&format!("修复：{}", c.fix_zh), &format!("fix: {}", c.fix_en)));
         }
     }
-    let zh = pick("zh", "en") == "zh";
-    let (right, next) = if zh { (&d.certainly_right_zh, &d.next_checks_zh) } else { (&d.certainly_right, &d.next_checks_en) };
+    let (right, next) = if zh() { (&d.certainly_right_zh, &d.next_checks_zh) } else { (&d.certainly_right, &d.next_checks_en) };
     if !right.is_empty() {
         println!();
         println!("{}", pick("确定没问题的", "certainly right"));
@@ -302,13 +308,24 @@ mod tests {
         let e = "jsapi_ticket=T&noncestr=N&timestamp=1&url=https://a.test/p";
         let g = "jsapi_ticket=T&noncestr=N&timestamp=1&url=https://a.test/p#x";
         let at = diagnose::first_diff(e, g).unwrap();
-        let [le, lg, caret] = diff_lines(e, g, at);
+        let [le, lg, caret] = diff_lines(e, g, at, ["expected", "signed"]);
+        assert!(le.starts_with("expected  …") && lg.starts_with("signed    …") && caret.starts_with("           "), "{le}\n{lg}");
         let col = caret.chars().count() - 1;
         assert_eq!(lg.chars().nth(col), Some('#'), "{lg}\n{caret}");
         // The expected string1 is a prefix: it ends right where the caret points.
         assert_eq!(le.chars().nth(col), None, "{le}");
         // Near the start: no ellipsis, caret under the char itself.
-        let [_, lg, caret] = diff_lines("abc", "abX", 2);
+        let [_, lg, caret] = diff_lines("abc", "abX", 2, ["expected", "signed"]);
         assert_eq!(lg.chars().nth(caret.chars().count() - 1), Some('X'));
+    }
+
+    /// Chinese labels take two columns a character: the caret still sits under the
+    /// first difference on screen.
+    #[test]
+    fn caret_lines_up_under_chinese_labels() {
+        let [le, lg, caret] = diff_lines("abc", "abX", 2, ["期望", "实际签名"]);
+        assert!(le.starts_with("期望      abc") && lg.starts_with("实际签名  abX"), "{le}\n{lg}");
+        let before_x = &lg[..lg.find('X').unwrap()];
+        assert_eq!(width(before_x), caret.len() - 1, "{lg}\n{caret}");
     }
 }

@@ -36,9 +36,9 @@ pub(crate) async fn run(g: &Global, a: DomainCheckArgs) -> Result<()> {
     } else {
         for c in &report.checks {
             let tag = match c.severity {
-                S::Ok => "ok     ",
-                S::Warning => "warning",
-                S::Error => "error  ",
+                S::Ok => pick("通过", "ok     "),
+                S::Warning => pick("警告", "warning"),
+                S::Error => pick("错误", "error  "),
             };
             println!("{tag} {}", pick(&c.message_zh, &c.message_en));
         }

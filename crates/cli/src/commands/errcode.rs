@@ -35,8 +35,8 @@ pub(crate) fn run(g: &Global, a: ErrcodeArgs) -> Result<()> {
     for e in entries {
         println!("{} {}", e.code, e.name);
         println!("  {}", pick(e.meaning_zh, e.meaning_en));
-        println!("  {}: {}", pick("常见原因", "usual cause"), pick(e.cause_zh, e.cause_en));
-        println!("  {}: {}", pick("解决办法", "fix"), pick(e.fix_zh, e.fix_en));
+        println!("  {}", pick(&format!("常见原因：{}", e.cause_zh), &format!("usual cause: {}", e.cause_en)));
+        println!("  {}", pick(&format!("解决办法：{}", e.fix_zh), &format!("fix: {}", e.fix_en)));
         println!("  {}", wwdev_core::errcode::doc_url(e.code));
     }
     Ok(())

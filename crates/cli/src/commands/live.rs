@@ -155,14 +155,18 @@ pub async fn run(ctx: Ctx, a: LiveArgs) -> Result<(), CoreError> {
                     let line = if json_out { serde_json::to_string(&e).unwrap_or_default() } else { human(&e) };
                     if !out(&line) { break; }
                 }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => eprintln!("{} {n}", pick("事件过多，跳过了", "too many events, skipped")),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    eprintln!("{}", pick(&format!("事件过多，跳过了 {n} 个"), &format!("too many events, skipped {n}")));
+                }
                 Err(_) => break,
             },
             ev = signing.recv() => if let Ok(e) = ev {
                 let line = if json_out {
                     json!({"type": "signature", "time_ms": e.time_ms, "ok": e.ok, "url": e.url, "origin": e.origin, "error": e.error}).to_string()
                 } else {
-                    let what = if e.ok { "ok".to_owned() } else { format!("FAIL {}", e.error.unwrap_or_default()) };
+                    // The endpoint's refusal is English only: a labelled detail in Chinese.
+                    let err = e.error.unwrap_or_default();
+                    let what = if e.ok { ok().to_owned() } else { pick(&format!("失败（详情：{err}）"), &format!("FAIL {err}")).to_owned() };
                     format!("{} signature {} {} {what}", utc(e.time_ms / 1000), e.origin.unwrap_or_else(|| "-".into()), e.url.unwrap_or_default())
                 };
                 if !out(&line) { break; }
@@ -186,15 +190,24 @@ fn flush() {
     let _ = std::io::stdout().flush();
 }
 
+/// The verdicts of the event lines.
+fn ok() -> &'static str {
+    pick("成功", "ok")
+}
+
+fn fail() -> &'static str {
+    pick("失败", "FAIL")
+}
+
 /// One line per event: time, type, session, verdict, the named cause, where.
 fn human(e: &BridgeEvent) -> String {
-    let zh = pick("zh", "en") == "zh";
+    let zh = crate::output::zh();
     let d = &e.detail;
     let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("");
     let short = e.session.chars().rev().take(6).collect::<String>().chars().rev().collect::<String>();
     let verdict = match e.ok {
-        Some(true) => "ok".to_owned(),
-        Some(false) => format!("FAIL {}", e.err_msg.clone().unwrap_or_default()),
+        Some(true) => ok().to_owned(),
+        Some(false) => format!("{} {}", fail(), e.err_msg.clone().unwrap_or_default()),
         None => String::new(),
     };
     let what = match e.kind.as_str() {

@@ -1,8 +1,7 @@
 //! `wwdev log ...` and the request log the CLI writes to (the same file as the app).
 
 use crate::Global;
-use crate::commands::pick;
-use crate::output::{print_json, utc};
+use crate::output::{pick, print_json, utc, warn};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +27,7 @@ pub fn open(g: &Global) -> Result<LogStore> {
     let (store, report) = LogStore::open_quick(&path, Retention::UNLIMITED)?;
     if let Some(en) = report.message {
         let zh = report.message_zh.unwrap_or_else(|| en.clone());
-        eprintln!("{}", pick(&format!("警告：{zh}"), &format!("warning: {en}")));
+        warn(&zh, &en);
     }
     Ok(store)
 }
@@ -42,13 +41,7 @@ pub fn sink(g: &Global) -> Option<Arc<dyn RequestSink>> {
     match open(g) {
         Ok(store) => Some(Arc::new(store)),
         Err(e) => {
-            eprintln!(
-                "{}",
-                pick(
-                    &format!("警告：这次调用不会记入请求日志：{}", e.message_zh()),
-                    &format!("warning: this call is not recorded in the request log: {e}"),
-                )
-            );
+            warn(&format!("这次调用不会记入请求日志：{}", e.message_zh()), &format!("this call is not recorded in the request log: {e}"));
             None
         }
     }
@@ -132,7 +125,8 @@ fn print_line(s: &LogSummary, json: bool) {
         return;
     }
     let outcome = match (&s.error, s.status, s.errcode) {
-        (Some(e), _, _) => format!("ERROR {e}"),
+        // The recorded text is the English the call failed with: a detail in Chinese.
+        (Some(e), _, _) => pick(&format!("出错（详情：{e}）"), &format!("ERROR {e}")).to_owned(),
         (None, Some(st), _) if !(200..300).contains(&st) => format!("HTTP {st}"),
         (None, _, Some(c)) if c != 0 => format!("{c} {}", s.errmsg.as_deref().unwrap_or("")),
         _ => "ok".into(),
@@ -169,7 +163,7 @@ pub async fn run(g: &Global, a: LogArgs) -> Result<()> {
             let f = to_filter(&filter, Some(query))?;
             let page = store.query(&f, Page::first(lines))?;
             if page.is_empty() && !g.json {
-                eprintln!("no entries match");
+                eprintln!("{}", pick("没有匹配的条目", "no entries match"));
             }
             page.iter().for_each(|s| print_line(s, g.json));
         }
@@ -181,7 +175,7 @@ pub async fn run(g: &Global, a: LogArgs) -> Result<()> {
                 "curl" => store.export_curl(&f, out),
                 _ => store.export_json(&f, out),
             }?;
-            eprintln!("exported {n} entries");
+            eprintln!("{}", pick(&format!("已导出 {n} 条记录"), &format!("exported {n} entries")));
         }
         LogCommand::Path => unreachable!("handled above"),
     }

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each builds its input from the arguments, calls
 //! wwdev-core, and prints either human text or one JSON document. What they share
-//! (credentials from the global options, link printing, language) lives here.
+//! (credentials from the global options, link printing) lives here; the language of
+//! human output is [`crate::output::zh`].
 
 pub mod call;
 pub mod diagnose;
@@ -20,6 +21,7 @@ pub mod userinfo;
 pub mod weblogin_url;
 
 use crate::output::{print_json, terminal_qr};
+pub(crate) use crate::output::pick;
 use crate::{Cli, Command, Global};
 use serde_json::json;
 use std::io::{BufRead, Read};
@@ -65,19 +67,6 @@ pub(crate) fn too_long(what: &str, max: usize) -> CoreError {
 /// document that holds the error), so `--json` output stays a single document.
 pub(crate) fn exit_printed(err: CoreError) -> ! {
     std::process::exit(err.exit_code())
-}
-
-/// True when messages should be Chinese (LANG/LC_ALL start with zh).
-fn zh() -> bool {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok())
-        .find(|v| !v.is_empty())
-        .is_some_and(|v| v.starts_with("zh"))
-}
-
-pub(crate) fn pick<'a>(zh_text: &'a str, en_text: &'a str) -> &'a str {
-    if zh() { zh_text } else { en_text }
 }
 
 /// Everything a WeCom call needs, resolved from the global options.
@@ -204,11 +193,11 @@ pub(crate) fn trusted_from(g: &Global, extra: &[String]) -> Vec<String> {
 
 pub(crate) fn print_problems(problems: &[oauth::Problem]) {
     for p in problems {
-        let tag = match p.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let (zh, en) = match p.severity {
+            Severity::Error => ("错误", "error"),
+            Severity::Warning => ("警告", "warning"),
         };
-        eprintln!("{tag}: [{}] {}", p.id, pick(&p.message_zh, &p.message_en));
+        eprintln!("{}", pick(&format!("{zh}：[{}] {}", p.id, p.message_zh), &format!("{en}: [{}] {}", p.id, p.message_en)));
     }
 }
 

@@ -4,7 +4,7 @@ use super::Result;
 use crate::Global;
 use clap::Args;
 use serde_json::json;
-use crate::output::print_json;
+use crate::output::{pad, pick, print_json};
 use wwdev_core::error::CoreError;
 
 #[derive(Args, Debug)]
@@ -39,14 +39,28 @@ pub(crate) async fn run(g: &Global, a: SandboxArgs) -> Result<()> {
         let members: Vec<_> = seed.members.iter().map(|m| json!({ "userid": m.userid, "name": m.name })).collect();
         print_json(&json!({ "base_url": base, "corpid": seed.corpid, "apps": apps, "members": members }));
     } else {
-        println!("WeCom sandbox listening on {base}  (Ctrl+C to stop)");
+        let label = |zh: &str, en: &str| pad(pick(zh, en), 9);
+        println!("{}", pick(&format!("企业微信沙箱监听于 {base}（按 Ctrl+C 停止）"), &format!("WeCom sandbox listening on {base}  (Ctrl+C to stop)")));
         println!("corpid   {}", seed.corpid);
         for x in &seed.apps {
-            println!("app      {} {}  secret {}  trusted domains {}", x.agentid, x.name, x.secret, x.trusted_domains.join(", "));
+            println!(
+                "{}{} {}  secret {}  {} {}",
+                label("应用", "app"),
+                x.agentid,
+                x.name,
+                x.secret,
+                pick("可信域名", "trusted domains"),
+                x.trusted_domains.join(", ")
+            );
         }
         let names: Vec<_> = seed.members.iter().map(|m| format!("{} ({})", m.userid, m.name)).collect();
-        println!("members  {}", names.join(", "));
-        println!("try      wwdev --base-url {base} --corpid {} token   (with WWDEV_SECRET set to an app secret)", seed.corpid);
+        println!("{}{}", label("成员", "members"), names.join(", "));
+        println!(
+            "{}wwdev --base-url {base} --corpid {} token   {}",
+            label("试试", "try"),
+            seed.corpid,
+            pick("（先把 WWDEV_SECRET 设为某个应用的 secret）", "(with WWDEV_SECRET set to an app secret)")
+        );
     }
     use std::io::Write;
     let _ = std::io::stdout().flush();

@@ -1,7 +1,7 @@
 //! `wwdev sign`: a JS-SDK signature (string1 and SHA-1) for a page URL.
 
 use super::{Ctx, Result, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded};
-use crate::output::print_json;
+use crate::output::{pick, print_json, warn};
 use clap::Args;
 use serde_json::json;
 use wwdev_core::cache::TicketKind;
@@ -51,7 +51,10 @@ pub(crate) async fn run(ctx: Ctx, a: SignArgs) -> Result<()> {
                 ));
             }
             if t.len() >= 13 {
-                eprintln!("warning: timestamp {t} looks like milliseconds; WeCom expects seconds (a common cause of 40093)");
+                warn(
+                    &format!("timestamp {t} 像是毫秒；企业微信要求以秒为单位（这是 40093 的常见原因）"),
+                    &format!("timestamp {t} looks like milliseconds; WeCom expects seconds (a common cause of 40093)"),
+                );
             }
             t
         }
@@ -77,7 +80,13 @@ pub(crate) async fn run(ctx: Ctx, a: SignArgs) -> Result<()> {
         }));
     } else {
         if let Some(f) = &s.stripped_fragment {
-            println!("note: removed the fragment `{f}` — WeCom signs the URL without it");
+            println!(
+                "{}",
+                pick(
+                    &format!("提示：已去掉片段 `{f}`，企业微信签名用的 URL 不含它"),
+                    &format!("note: removed the fragment `{f}` — WeCom signs the URL without it"),
+                )
+            );
         }
         let string1 = if kind == "given" { s.string1.clone() } else { s.string1.replace(ticket.expose(), &ticket.masked()) };
         println!("url        {}", s.url);

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Result, shown};
 use crate::Global;
-use crate::output::{print_json, utc};
+use crate::output::{pick, print_json, utc};
 use clap::Args;
 use serde_json::json;
 use wwdev_core::cache::TicketKind;
@@ -59,13 +59,14 @@ pub(crate) async fn run(mut g: Global, a: TicketArgs) -> Result<()> {
             out.insert(name.into(), json!({ "ticket": value, "fetched_at": t.fetched_at, "expires_at": t.expires_at }));
         } else {
             println!("{name:<13} {value}");
-            println!("{:<13} expires at {} (in {} s)", "", utc(t.expires_at), t.expires_at - t.fetched_at);
+            let (at, left) = (utc(t.expires_at), t.expires_at - t.fetched_at);
+            println!("{:<13} {}", "", pick(&format!("过期时间 {at}（{left} 秒后）"), &format!("expires at {at} (in {left} s)")));
         }
     }
     if ctx.g.json {
         print_json(&out);
     } else if !a.reveal {
-        println!("(masked; add --reveal to print whole tickets)");
+        println!("{}", pick("（已打码；加 --reveal 显示完整的 ticket）", "(masked; add --reveal to print whole tickets)"));
     }
     Ok(())
 }

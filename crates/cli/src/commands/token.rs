@@ -1,7 +1,7 @@
 //! `wwdev token`: fetch an access_token (gettoken).
 
 use super::{Ctx, Result, shown};
-use crate::output::{print_json, utc};
+use crate::output::{pad, pick, print_json, utc};
 use clap::Args;
 use serde_json::json;
 
@@ -19,10 +19,15 @@ pub(crate) async fn run(ctx: Ctx, a: TokenArgs) -> Result<()> {
     if ctx.g.json {
         print_json(&json!({ "ok": true, "access_token": value, "fetched_at": t.fetched_at, "expires_at": t.expires_at, "expires_in": t.expires_at - t.fetched_at }));
     } else {
+        let left = t.expires_at - t.fetched_at;
         println!("access_token  {value}");
-        println!("expires at    {} (in {} s)", utc(t.expires_at), t.expires_at - t.fetched_at);
+        println!(
+            "{}{}",
+            pad(pick("过期时间", "expires at"), 14),
+            pick(&format!("{}（{left} 秒后）", utc(t.expires_at)), &format!("{} (in {left} s)", utc(t.expires_at)))
+        );
         if !a.reveal {
-            println!("(masked; add --reveal to print the whole token)");
+            println!("{}", pick("（已打码；加 --reveal 显示完整的 token）", "(masked; add --reveal to print the whole token)"));
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! `wwdev userinfo`: who is behind an OAuth code.
 
-use super::{Ctx, Result, URL_MAX_BYTES, bounded, pick};
-use crate::output::print_json;
+use super::{Ctx, Result, URL_MAX_BYTES, bounded};
+use crate::output::{pad, pick, print_json, print_ui_error};
 use clap::Args;
 use serde_json::json;
 
@@ -28,7 +28,7 @@ pub(crate) async fn run(ctx: Ctx, a: UserinfoArgs) -> Result<()> {
         }));
     } else {
         for step in &r.steps {
-            let mark = if step.ok { "ok  " } else { "FAIL" };
+            let mark = if step.ok { pick("成功", "ok  ") } else { pick("失败", "FAIL") };
             println!("{mark} {}", step.name);
         }
         if let Some(s) = r.callback.as_ref().and_then(|c| c.state.as_deref()) {
@@ -36,12 +36,16 @@ pub(crate) async fn run(ctx: Ctx, a: UserinfoArgs) -> Result<()> {
         }
         match &r.userinfo {
             Some(wwdev_core::client::UserInfo::Member { userid, user_ticket, .. }) => {
-                println!("member      {userid}");
+                println!("{}{userid}", pad(pick("成员", "member"), 12));
+                let none = pick(
+                    "（无：scope 为 snsapi_base，或成员不在 snsapi_privateinfo 的授权范围内）",
+                    "(none: scope snsapi_base, or outside the privateinfo range)",
+                );
                 let ut = user_ticket.as_ref().map(|t| t.masked());
-                println!("user_ticket {}", ut.unwrap_or_else(|| "(none: scope snsapi_base, or outside the privateinfo range)".into()));
+                println!("user_ticket {}", ut.unwrap_or_else(|| none.into()));
             }
             Some(wwdev_core::client::UserInfo::NonMember { openid, external_userid }) => {
-                println!("non-member  openid {openid}");
+                println!("{}openid {openid}", pad(pick("非企业成员", "non-member"), 12));
                 if let Some(x) = external_userid {
                     println!("            external_userid {x}");
                 }
@@ -60,13 +64,7 @@ pub(crate) async fn run(ctx: Ctx, a: UserinfoArgs) -> Result<()> {
         None => Ok(()),
         Some(e) if ctx.g.json => std::process::exit(e.exit_code()),
         Some(e) => {
-            eprintln!("error: {}", e.message);
-            if let Some(code) = e.errcode {
-                eprintln!("  more: `wwdev errcode {code}` or {}", wwdev_core::errcode::doc_url(code));
-            }
-            if let Some(h) = &e.hint {
-                eprintln!("  what to do: {h}");
-            }
+            print_ui_error(&e, false);
             std::process::exit(e.exit_code())
         }
     }

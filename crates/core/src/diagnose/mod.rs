@@ -118,25 +118,61 @@ pub fn diagnose(input: &DiagnoseInput) -> Diagnosis {
 /// The diagnosis when the signature is malformed or a needed input is missing.
 fn missing_inputs(input: &DiagnoseInput, bad_signature: bool, d: &mut Diagnosis) {
     let pasted = &input.pasted;
-    let mut missing = Vec::new();
+    // Each missing input named in English and in Chinese.
+    let mut missing: Vec<(&str, &str)> = Vec::new();
     if bad_signature {
-        missing.push("signature (40 hex characters)");
+        missing.push(("signature (40 hex characters)", "signature（40 位十六进制字符）"));
     }
     if pasted.nonce_str.is_none() && pasted.register_nonce.is_none() && input.register_nonce.is_none() {
-        missing.push("nonceStr");
+        missing.push(("nonceStr", "nonceStr"));
     }
     if pasted.timestamp.is_none() && pasted.register_timestamp.is_none() && input.register_timestamp.is_none() {
-        missing.push("timestamp");
+        missing.push(("timestamp", "timestamp"));
     }
     if input.page_url.trim().is_empty() && pasted.url.is_none() {
-        missing.push("page URL (location.href)");
+        missing.push(("page URL (location.href)", "页面 URL（location.href）"));
     }
-    let m = missing.join(", ");
+    let en = missing.iter().map(|m| m.0).collect::<Vec<_>>().join(", ");
+    let zh = missing.iter().map(|m| m.1).collect::<Vec<_>>().join("、");
     d.causes.push(causes::unknown(
         Confidence::Hint,
-        format!("缺少诊断所需的输入：{m}。"),
-        format!("Inputs needed for the diagnosis are missing: {m}."),
+        format!("缺少诊断所需的输入：{zh}。"),
+        format!("Inputs needed for the diagnosis are missing: {en}."),
     ));
-    d.next_checks_en.push(format!("Provide: {m}."));
-    d.next_checks_zh.push(format!("请补充：{m}。"));
+    d.next_checks_en.push(format!("Provide: {en}."));
+    d.next_checks_zh.push(format!("请补充：{zh}。"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::english_in;
+
+    /// A signature alone: every other input is missing, named in the reader's language.
+    #[test]
+    fn missing_inputs_are_named_in_each_language() {
+        for (signature, names_en, names_zh) in [
+            (
+                "not-a-signature",
+                "signature (40 hex characters), nonceStr, timestamp, page URL (location.href)",
+                "signature（40 位十六进制字符）、nonceStr、timestamp、页面 URL（location.href）",
+            ),
+            ("0f9de62fce790f9a083d5c99e95740ceb90c27ed", "nonceStr, timestamp, page URL (location.href)", "nonceStr、timestamp、页面 URL（location.href）"),
+        ] {
+            let input = DiagnoseInput {
+                pasted: Pasted { signature: Some(signature.into()), ..Default::default() },
+                ..Default::default()
+            };
+            let d = diagnose(&input);
+            assert!(!d.valid);
+            let c = &d.causes[0];
+            assert_eq!(c.detail_en, format!("Inputs needed for the diagnosis are missing: {names_en}."));
+            assert_eq!(c.detail_zh, format!("缺少诊断所需的输入：{names_zh}。"));
+            assert_eq!(d.next_checks_zh, vec![format!("请补充：{names_zh}。")]);
+            assert_eq!(d.next_checks_en, vec![format!("Provide: {names_en}.")]);
+            for zh in [&c.detail_zh, &d.next_checks_zh[0]] {
+                assert_eq!(english_in(zh), None, "{zh}");
+            }
+        }
+    }
 }

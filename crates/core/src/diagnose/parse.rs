@@ -59,11 +59,12 @@ pub enum ParseError {
     )]
     NotASignature { excerpt: String, len: usize, problem: &'static str },
     #[error(
-        "Found the signature but no {missing}. The signature can only be checked against the exact nonceStr \
+        "Found the signature but no {}. The signature can only be checked against the exact nonceStr \
          and timestamp it was made with: paste the whole object the signing function returned, or add the \
-         missing lines (`nonceStr: ...`, `timestamp: ...`)."
+         missing lines (`nonceStr: ...`, `timestamp: ...`).",
+        .missing.join(" and ")
     )]
-    MissingFields { missing: String },
+    MissingFields { missing: Vec<&'static str> },
 }
 
 impl ParseError {
@@ -99,7 +100,8 @@ impl ParseError {
                 }
             ),
             ParseError::MissingFields { missing } => format!(
-                "找到了签名，但缺少 {missing}。签名只能用生成它时的 nonceStr 和 timestamp 校验：请粘贴签名函数返回的完整对象，或补上缺少的行（`nonceStr: ...`、`timestamp: ...`）。"
+                "找到了签名，但缺少 {}。签名只能用生成它时的 nonceStr 和 timestamp 校验：请粘贴签名函数返回的完整对象，或补上缺少的行（`nonceStr: ...`、`timestamp: ...`）。",
+                missing.join(" 和 ")
             ),
         }
     }
@@ -565,7 +567,7 @@ pub fn parse_pasted(text: &str) -> Result<Pasted, ParseError> {
         missing.push("timestamp");
     }
     if !missing.is_empty() {
-        return Err(ParseError::MissingFields { missing: missing.join(" and ") });
+        return Err(ParseError::MissingFields { missing });
     }
     Ok(out)
 }
@@ -636,6 +638,15 @@ mod tests {
         assert!(matches!(parse_pasted(&format!("{{signature: '{SIG}'}}")), Err(ParseError::MissingFields { .. })));
         let e = parse_pasted("{signature: 'abc'}").unwrap_err();
         assert!(e.to_string().contains("40"));
+    }
+
+    #[test]
+    fn missing_fields_are_listed_in_each_language() {
+        let e = parse_pasted(&format!("{{signature: '{SIG}'}}")).unwrap_err();
+        assert!(e.to_string().contains("no nonceStr and timestamp."), "{e}");
+        let zh = e.message_zh();
+        assert!(zh.contains("缺少 nonceStr 和 timestamp。"), "{zh}");
+        assert_eq!(crate::error::english_in(&zh), None, "{zh}");
     }
 
     #[test]

@@ -291,6 +291,23 @@ fn batch_and_exports() {
 }
 
 #[test]
+fn a_batch_against_an_unusable_oauth_host_says_so_in_each_language() {
+    let base = BatchBase {
+        corpid: "ww1".into(),
+        agentid: None,
+        redirect_origin: "https://app.example.com".into(),
+        trusted_domains: trusted(),
+        oauth_host: Some("ftp://sandbox.test".into()),
+    };
+    let items = batch(&[Scope::Base], &["s1".into()], &["/a".into()], &base);
+    let p = &items[0].problems[0];
+    assert_eq!((items[0].url.as_deref(), p.id), (None, "host_invalid"));
+    assert!(p.message_en.contains("is not an http(s)://host[:port] base"), "{p:?}");
+    assert!(p.message_zh.contains("不是 http(s)://host[:port] 形式的地址"), "{p:?}");
+    assert_eq!(crate::error::english_in(&p.message_zh), None, "{p:?}");
+}
+
+#[test]
 fn csv_quotes_cells() {
     let item = BatchItem { scope: Scope::Base, state: "a,\"b".into(), redirect_uri: "r".into(), url: None, problems: vec![] };
     assert!(to_csv(&[item]).contains("\"a,\"\"b\""));

@@ -44,7 +44,7 @@ pub async fn send(
     let body = match body.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
         None => None,
         Some(b) => Some(serde_json::from_str::<serde_json::Value>(b).map_err(|e| {
-            UiError::invalid_input(format!("The request body is not valid JSON: {e}"), format!("请求体不是有效的 JSON：{e}"))
+            UiError::invalid_input(format!("The request body is not valid JSON: {e}"), format!("请求体不是有效的 JSON（详情：{e}）"))
                 .hint2(
                     "Fix the JSON (double quotes around keys and strings), then send again.",
                     "请修正 JSON（键和字符串都要用双引号），然后重新发送。",
@@ -78,5 +78,20 @@ pub fn response_view(resp: &wwdev_core::client::RawResponse) -> ConsoleResponse 
         errcode: safe.errcode,
         errmsg: safe.errmsg,
         explanation: safe.errcode.filter(|c| *c != 0).and_then(crate::commands::errcodes::get),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_that_is_not_json_is_refused_in_chinese_with_serdes_text_as_detail() {
+        let st = Workbench::new(crate::Host::in_memory());
+        let e = send(&st, "any", "POST", "/cgi-bin/user/create", vec![], Some("{userid: zs}".into())).await.unwrap_err();
+        assert_eq!(e.kind, wwdev_core::error::ErrorKind::InvalidInput);
+        assert!(e.message.starts_with("The request body is not valid JSON: key must be a string"), "{e:?}");
+        assert!(e.message_zh.starts_with("请求体不是有效的 JSON（详情：key must be a string"), "{e:?}");
+        assert_eq!(wwdev_core::error::english_in(&e.message_zh), None, "{e:?}");
     }
 }

@@ -147,13 +147,13 @@ pub async fn export_text(state: &Workbench, filter: &LogFilterView, format: LogE
 pub async fn export_file(state: &Workbench, filter: &LogFilterView, format: LogExportFormat, path: &str) -> UiResult<u64> {
     let log = store(state).await?;
     let file = std::fs::File::create(path).map_err(|e| {
-        UiError::new2(ErrorKind::Io, format!("Could not create {path}: {e}"), format!("无法创建 {path}：{e}"))
+        UiError::new2(ErrorKind::Io, format!("Could not create {path}: {e}"), format!("无法创建 {path}（详情：{e}）"))
             .hint2("Choose a folder you can write to.", "请选择一个可写的文件夹。")
     })?;
     let mut w = std::io::BufWriter::new(file);
     let n = export_to(log, filter, format, &mut w)?;
     w.flush()
-        .map_err(|e| UiError::new2(ErrorKind::Io, format!("Could not write {path}: {e}"), format!("无法写入 {path}：{e}")))?;
+        .map_err(|e| UiError::new2(ErrorKind::Io, format!("Could not write {path}: {e}"), format!("无法写入 {path}（详情：{e}）")))?;
     Ok(n)
 }
 
@@ -203,7 +203,7 @@ pub async fn replay(state: &Workbench, id: i64) -> UiResult<LogReplayResult> {
         Some(b) => Some(serde_json::from_str::<Value>(b).map_err(|e| {
             UiError::invalid_input(
                 format!("The logged request body is not JSON ({e}); it cannot be replayed."),
-                format!("记录的请求体不是 JSON（{e}），无法重放。"),
+                format!("记录的请求体不是 JSON，无法重放（详情：{e}）。"),
             )
         })?),
     };
@@ -274,6 +274,17 @@ pub(crate) mod tests {
         assert!(hint.contains("could not create the request log directory"), "{hint}");
         assert!(hint_zh.starts_with("无法打开请求日志，本次会话的调用不会被记录：无法创建请求日志目录"), "{hint_zh}");
         assert!(!hint_zh.contains("could not create") && hint_zh.contains("（详情："), "{hint_zh}");
+    }
+
+    #[tokio::test]
+    async fn an_export_that_cannot_be_written_says_so_in_chinese_with_the_os_text_as_detail() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = state_with_log(dir.path());
+        let path = dir.path().join("missing").join("log.json");
+        let e = export_file(&st, &LogFilterView::default(), LogExportFormat::Json, path.to_str().unwrap()).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Io);
+        assert!(e.message_zh.starts_with(&format!("无法创建 {}（详情：", path.display())), "{e:?}");
+        assert_eq!(wwdev_core::error::english_in(&e.message_zh), None, "{e:?}");
     }
 
     #[tokio::test]
