@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -78,12 +79,15 @@ def timed_run(cmd, env, timeout):
     """Seconds from spawn to exit."""
     t0 = time.perf_counter()
     p = spawn(cmd, env)
-    try:
-        p.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, 9)
-        raise SystemExit(f"{cmd[0]} did not exit within {timeout}s")
+    # A blocking wait returns at the exit itself; `wait(timeout)` polls, in steps of up to
+    # 50 ms, which rounded the times up to that grid. The timeout is a timer instead.
+    watchdog = threading.Timer(timeout, os.killpg, (p.pid, 9))
+    watchdog.start()
+    p.wait()
     elapsed = time.perf_counter() - t0
+    watchdog.cancel()
+    if elapsed >= timeout:
+        raise SystemExit(f"{cmd[0]} did not exit within {timeout}s")
     finish(p, cmd)
     return elapsed
 
