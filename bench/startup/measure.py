@@ -9,8 +9,8 @@ Each app runs once as a discarded warm-up, then the apps take turns, RUNS rounds
 the machine (a desktop portal waking up, another job) then hits every app alike instead of
 whichever was measured last. Each round runs every app twice:
 - a timed run: wall time from spawn to exit (the app exits right after its first screen is
-  ready), with nothing sampling it: reading /proc every 5 ms takes ~30% of a core (2.4 ms
-  a sample, measured on the 2-core bench machine), time the app then waits for;
+  ready), with nothing sampling it, so the figure does not depend on the sampler (reading
+  /proc every 5 ms takes ~30% of a core here, 2.4 ms a sample);
 - a sampled run: peak memory, the highest sum of RSS over the whole process tree (the app
   plus WebKit's web/network processes), sampled from /proc every 5 ms; its time is not used.
 Prints one JSON object: per label the medians and every run.

@@ -270,6 +270,9 @@ describe('crash and damage', { skip: !HAS_UI && 'ui/ not built' }, () => {
         const zh = await warning.getText();
         assert.match(zh, /系统密钥环不可用/);
         assert.match(zh, /只保存在本次运行的内存中，绝不写入磁盘/);
+        // The cause in Chinese; the OS's English text only as the labelled quote.
+        assert.match(zh, /系统密钥环没有运行：D-Bus 上没有程序提供 Secret Service/);
+        assert.match(zh, /（系统原文：[^）]*was not provided by any \.service files[^）]*）/);
         await screenshot(b, 'no-keyring-zh');
         await setLocale(b, 'en');
         assert.match(await warning.getText(), /No system keyring available[\s\S]*kept in memory for this session only/);

@@ -141,7 +141,22 @@ describe('UI main paths', { skip: !HAS_UI && 'ui/ not built' }, () => {
     await screenshot(b, 'ui-profile-delete-question');
     await click(b, 'profile-delete-cancel');
     await (await tid(b, 'profile-delete')).waitForDisplayed({ timeout: 5000 });
-    assert.ok((await (await b.$$('[data-testid="profile-row"]')).length) >= 1);
+    // Duplicate a profile, then delete the copy through its question: each says so in a
+    // message (Naive's, loaded after the first screen, in the app's theme and language).
+    const rowIds = () => b.execute(() => [...document.querySelectorAll('[data-testid="profile-row"]')].map((r) => r.dataset.profileId));
+    const before = await rowIds();
+    await click(b, 'profile-duplicate');
+    await b.waitUntil(async () => (await rowIds()).length === before.length + 1, { timeout: 5000, timeoutMsg: 'no copy appeared' });
+    const copy = (await rowIds()).find((id) => !before.includes(id));
+    const messageText = () => b.execute(() => document.querySelector('.n-message')?.textContent ?? '');
+    await b.waitUntil(async () => (await messageText()).length > 0, { timeout: 5000, timeoutMsg: 'no message after duplicating' });
+    const lang = await attr(b, 'app-root', 'data-locale');
+    assert.match(await messageText(), lang === 'zh' ? /^已创建/ : /^Created /);
+    await screenshot(b, 'ui-profile-duplicated-message');
+    await (await b.$(`[data-profile-id="${copy}"] [data-testid="profile-delete"]`)).click();
+    await (await b.$(`[data-profile-id="${copy}"] [data-testid="profile-delete-confirm"]`)).click();
+    await b.waitUntil(async () => !(await rowIds()).includes(copy), { timeout: 5000, timeoutMsg: 'the copy was not deleted' });
+    assert.deepEqual(await rowIds(), before);
     // The navigation collapses to icons (labels move to tooltips) and expands again.
     const navWidth = () => b.execute(() => document.querySelector('[data-testid="nav"]').getBoundingClientRect().width);
     await click(b, 'nav-collapse');
