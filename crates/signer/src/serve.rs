@@ -103,13 +103,17 @@ pub(crate) fn finish_signing(
     }
 }
 
-fn error_body(kind: &str, message: String, errcode: Option<i64>, hint: Option<String>) -> Value {
-    let mut e = json!({ "kind": kind, "message": message });
+/// `{error: {kind, message, message_zh, errcode?, hint?, hint_zh?}}`.
+fn error_body(kind: &str, message: String, message_zh: String, errcode: Option<i64>, hint: Option<String>, hint_zh: Option<String>) -> Value {
+    let mut e = json!({ "kind": kind, "message": message, "message_zh": message_zh });
     if let Some(c) = errcode {
         e["errcode"] = json!(c);
     }
     if let Some(h) = hint {
         e["hint"] = json!(h);
+    }
+    if let Some(h) = hint_zh {
+        e["hint_zh"] = json!(h);
     }
     json!({ "error": e })
 }
@@ -127,20 +131,29 @@ pub(crate) async fn signature(State(st): State<AppState>, req: Request) -> Respo
 
 /// The response for one `url` parameter: status, body, error text, URL signed.
 async fn answer(st: &AppState, raw: Option<String>, refresh: bool) -> (StatusCode, Value, Option<String>, Option<String>) {
-    let bad = |message: String| (StatusCode::BAD_REQUEST, error_body("invalid_input", message.clone(), None, None), Some(message), None);
+    let bad = |message: String, message_zh: String| {
+        (StatusCode::BAD_REQUEST, error_body("invalid_input", message.clone(), message_zh, None, None, None), Some(message), None)
+    };
     let Some(raw) = raw.filter(|u| !u.trim().is_empty()) else {
-        return bad(format!(
-            "missing the `url` query parameter: call {BRIDGE_SIGNATURE_PATH}?url=' + encodeURIComponent(location.href.split('#')[0])"
-        ));
+        return bad(
+            format!("missing the `url` query parameter: call {BRIDGE_SIGNATURE_PATH}?url=' + encodeURIComponent(location.href.split('#')[0])"),
+            format!("缺少查询参数 `url`：请这样调用 {BRIDGE_SIGNATURE_PATH}?url=' + encodeURIComponent(location.href.split('#')[0])"),
+        );
     };
     let (page, _) = strip_fragment(raw.trim());
     match url::Url::parse(page) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
         _ => {
-            return bad(format!(
-                "`url` must be the page's full http(s) URL (location.href without #...), got {page:?}: \
-                 WeCom signs the whole URL, scheme and query included; encode it with encodeURIComponent"
-            ));
+            return bad(
+                format!(
+                    "`url` must be the page's full http(s) URL (location.href without #...), got {page:?}: \
+                     WeCom signs the whole URL, scheme and query included; encode it with encodeURIComponent"
+                ),
+                format!(
+                    "`url` 必须是页面完整的 http(s) 地址（即去掉 #... 的 location.href），收到的是 {page:?}：\
+                     企业微信对整个地址签名，包括协议和查询串；请用 encodeURIComponent 编码后再传"
+                ),
+            );
         }
     }
     let fetched = if refresh { st.source.refresh().await } else { st.source.tickets().await };
@@ -150,7 +163,9 @@ async fn answer(st: &AppState, raw: Option<String>, refresh: bool) -> (StatusCod
             let ui = e.to_ui();
             let status = if e.exit_code() == 2 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::BAD_GATEWAY };
             let msg = format!("cannot get the tickets to sign with: {}", ui.message);
-            return (status, error_body(ui.kind.as_str(), msg.clone(), ui.errcode, ui.hint), Some(msg), Some(page.to_owned()));
+            let msg_zh = format!("无法获取用于签名的 ticket：{}", ui.message_zh);
+            let body = error_body(ui.kind.as_str(), msg.clone(), msg_zh, ui.errcode, ui.hint, ui.hint_zh);
+            return (status, body, Some(msg), Some(page.to_owned()));
         }
     };
     let ts = st.clock.now();

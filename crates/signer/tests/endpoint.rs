@@ -169,6 +169,9 @@ async fn bad_urls_are_400_with_a_clear_message() {
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["error"]["kind"], "invalid_input");
         assert!(v["error"]["message"].as_str().unwrap().contains(needle), "{url:?}: {v}");
+        let zh = v["error"]["message_zh"].as_str().unwrap();
+        assert!(zh.contains("`url`"), "{url:?}: {v}");
+        assert_eq!(wwdev_core::error::english_in(zh), None, "{url:?}: {v}");
     }
 }
 
@@ -189,6 +192,13 @@ async fn wecom_failure_is_502_with_the_errcode() {
     assert_eq!(v["error"]["kind"], "wecom");
     assert_eq!(v["error"]["errcode"], 45009);
     assert!(v["error"]["hint"].as_str().is_some_and(|h| !h.is_empty()), "{v}");
+    let zh = v["error"]["message_zh"].as_str().unwrap();
+    // The signer's own words are Chinese; the rest is the core's WeCom message, which
+    // quotes WeCom's English errmsg as is.
+    assert!(zh.starts_with("无法获取用于签名的 ticket：企业微信返回错误码 45009"), "{v}");
+    let hint_zh = v["error"]["hint_zh"].as_str().unwrap();
+    assert!(!hint_zh.is_empty(), "{v}");
+    assert_eq!(wwdev_core::error::english_in(hint_zh), None, "{v}");
     // Fault cleared: the next request succeeds.
     w.http.delete(format!("{}/sandbox/admin/faults", w.sb.base_url())).send().await.unwrap();
     assert_eq!(w.get(Some(PAGE), None).await.status(), StatusCode::OK);

@@ -410,6 +410,7 @@ pub struct ConsoleParam {
     pub location: String,
     pub required: bool,
     pub hint: String,
+    pub hint_zh: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

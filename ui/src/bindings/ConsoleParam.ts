@@ -4,4 +4,4 @@ export type ConsoleParam = { name: string,
 /**
  * "query" | "body"
  */
-in: string, required: boolean, hint: string, };
+in: string, required: boolean, hint: string, hint_zh: string, };

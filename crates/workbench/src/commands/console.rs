@@ -2,8 +2,8 @@ use crate::types::{ConsoleEndpoint, ConsoleParam, ConsoleResponse};
 use wwdev_core::error::{UiError, UiResult};
 use crate::Workbench;
 
-fn q(name: &str, required: bool, hint: &str) -> ConsoleParam {
-    ConsoleParam { name: name.into(), location: "query".into(), required, hint: hint.into() }
+fn q(name: &str, required: bool, hint: &str, hint_zh: &str) -> ConsoleParam {
+    ConsoleParam { name: name.into(), location: "query".into(), required, hint: hint.into(), hint_zh: hint_zh.into() }
 }
 
 fn ep(method: &str, path: &str, zh: &str, en: &str, params: Vec<ConsoleParam>, body: Option<&str>) -> ConsoleEndpoint {
@@ -21,13 +21,13 @@ fn ep(method: &str, path: &str, zh: &str, en: &str, params: Vec<ConsoleParam>, b
 /// `access_token` is never a parameter here: the console injects it.
 pub fn catalog() -> Vec<ConsoleEndpoint> {
     vec![
-        ep("GET", "/cgi-bin/user/get", "读取成员", "Get a member", vec![q("userid", true, "e.g. zhangsan")], None),
+        ep("GET", "/cgi-bin/user/get", "读取成员", "Get a member", vec![q("userid", true, "e.g. zhangsan", "例如 zhangsan")], None),
         ep("POST", "/cgi-bin/user/convert_to_openid", "userid 转 openid", "userid → openid", vec![], Some("{\n  \"userid\": \"zhangsan\"\n}")),
-        ep("GET", "/cgi-bin/auth/getuserinfo", "获取访问用户身份", "Identity from an OAuth code", vec![q("code", true, "the code from the redirect (valid once, 5 min)")], None),
+        ep("GET", "/cgi-bin/auth/getuserinfo", "获取访问用户身份", "Identity from an OAuth code", vec![q("code", true, "the code from the redirect (valid once, 5 min)", "重定向带回的 code（只能用一次，5 分钟内有效）")], None),
         ep("POST", "/cgi-bin/auth/getuserdetail", "获取访问用户敏感信息", "Sensitive member fields", vec![], Some("{\n  \"user_ticket\": \"\"\n}")),
         ep("GET", "/cgi-bin/get_jsapi_ticket", "获取企业 jsapi_ticket", "Corp jsapi_ticket", vec![], None),
-        ep("GET", "/cgi-bin/ticket/get", "获取应用 jsapi_ticket", "Agent ticket", vec![q("type", true, "agent_config")], None),
-        ep("GET", "/cgi-bin/externalcontact/get", "获取客户详情", "External contact", vec![q("external_userid", true, "wo... or wm...")], None),
+        ep("GET", "/cgi-bin/ticket/get", "获取应用 jsapi_ticket", "Agent ticket", vec![q("type", true, "agent_config", "填 agent_config")], None),
+        ep("GET", "/cgi-bin/externalcontact/get", "获取客户详情", "External contact", vec![q("external_userid", true, "wo... or wm...", "wo... 或 wm...")], None),
         ep("GET", "/cgi-bin/get_api_domain_ip", "获取企业微信接口 IP 段", "WeCom API IP ranges", vec![], None),
         ep("GET", "/cgi-bin/getcallbackip", "获取企业微信回调 IP 段", "WeCom callback IP ranges", vec![], None),
     ]
@@ -84,6 +84,16 @@ pub fn response_view(resp: &wwdev_core::client::RawResponse) -> ConsoleResponse 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_console_parameter_has_a_chinese_hint() {
+        for e in catalog() {
+            for p in &e.params {
+                assert!(!p.hint_zh.trim().is_empty(), "{} {}: {}", e.method, e.path, p.name);
+                assert_eq!(wwdev_core::error::english_in(&p.hint_zh), None, "{} {}: {}", e.method, e.path, p.name);
+            }
+        }
+    }
 
     #[tokio::test]
     async fn a_body_that_is_not_json_is_refused_in_chinese_with_serdes_text_as_detail() {
