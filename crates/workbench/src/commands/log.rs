@@ -23,8 +23,9 @@ async fn store(state: &Workbench) -> UiResult<&LogStore> {
     })
 }
 
+/// A log failure as the user reads it: core's own mapping (a storage error, both languages).
 fn log_err(e: wwdev_core::log::LogError) -> UiError {
-    UiError::storage(e.to_string(), e.message_zh())
+    wwdev_core::error::CoreError::from(e).to_ui()
 }
 
 pub async fn query(state: &Workbench, filter: &LogFilterView, page: LogPageArgs) -> UiResult<LogPage> {
