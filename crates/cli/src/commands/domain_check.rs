@@ -1,8 +1,8 @@
 //! `wwdev domain-check`: the WW_verify file and URLs under a trusted domain.
 
-use super::{Result, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, exit_printed, pick};
+use super::{Result, URL_MAX_BYTES, VALUE_MAX_BYTES, bounded, exit_printed};
 use crate::Global;
-use crate::output::print_json;
+use crate::output::{pick, print_json};
 use clap::Args;
 use serde_json::json;
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! `wwdev errcode`: explain an errcode or search the catalogue.
 
-use super::{Result, VALUE_MAX_BYTES, bounded, pick};
+use super::{Result, VALUE_MAX_BYTES, bounded};
 use crate::Global;
-use crate::output::print_json;
+use crate::output::{pick, print_json};
 use clap::Args;
 use serde_json::json;
 use wwdev_core::error::CoreError;

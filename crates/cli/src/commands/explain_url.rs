@@ -1,8 +1,8 @@
 //! `wwdev explain-url`: parse an OAuth or web-login link and list its problems.
 
-use super::{Result, URL_MAX_BYTES, bounded, exit_printed, pick, print_problems, trusted_from};
+use super::{Result, URL_MAX_BYTES, bounded, exit_printed, print_problems, trusted_from};
 use crate::Global;
-use crate::output::print_json;
+use crate::output::{pick, print_json};
 use clap::Args;
 use serde_json::json;
 use wwdev_core::error::CoreError;

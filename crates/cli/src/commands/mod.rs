@@ -20,8 +20,7 @@ pub mod user;
 pub mod userinfo;
 pub mod weblogin_url;
 
-use crate::output::{print_json, terminal_qr};
-pub(crate) use crate::output::pick;
+use crate::output::{pick, print_json, terminal_qr};
 use crate::{Cli, Command, Global};
 use serde_json::json;
 use std::io::{BufRead, Read};
