@@ -8,9 +8,9 @@ use common::*;
 use sha1::{Digest, Sha1};
 
 fn wwdev() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_wwdev"));
-    c.env("LANG", "C").env_remove("WWDEV_SECRET").env_remove("WWDEV_CORPID").env_remove("WWDEV_AGENTID");
-    c
+    let mut c = wwdev_in("C");
+    c.env_remove("WWDEV_SECRET").env_remove("WWDEV_CORPID").env_remove("WWDEV_AGENTID");
+    Command::from_std(c)
 }
 
 /// Tickets and nonces are base64url: a few in a hundred start with `-`.

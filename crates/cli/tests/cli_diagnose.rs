@@ -26,8 +26,10 @@ fn paste(ticket: &str, ts: &str, signed_url: &str) -> String {
 }
 
 fn diagnose(args: &[&str], stdin: String) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_wwdev"));
-    c.arg("diagnose").args(args).arg("--no-log").env("LANG", "C").env_remove("WWDEV_SECRET").write_stdin(stdin);
+    let mut c = wwdev_in("C");
+    c.arg("diagnose").args(args).arg("--no-log").env_remove("WWDEV_SECRET");
+    let mut c = Command::from_std(c);
+    c.write_stdin(stdin);
     c
 }
 

@@ -15,15 +15,12 @@ const ZH: &str = "zh_CN.UTF-8";
 
 /// `wwdev` with `LANG=lang` and no other locale variable, recording nowhere.
 fn wwdev(lang: &str) -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_wwdev"));
-    c.env("LANG", lang)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("WWDEV_BASE_URL")
+    let mut c = wwdev_in(lang);
+    c.env_remove("WWDEV_BASE_URL")
         .env_remove("WWDEV_SECRET")
         .env_remove("WWDEV_CORPID")
         .env_remove("WWDEV_AGENTID");
-    c
+    assert_cmd::Command::from_std(c)
 }
 
 /// (exit code, stdout, stderr)
@@ -167,11 +164,8 @@ fn token_call_and_identity_output_follow_the_locale() {
 
 /// The first lines `wwdev sandbox` prints under `lang`.
 fn sandbox_banner(lang: &str) -> Vec<String> {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
+    let mut child = wwdev_in(lang)
         .args(["sandbox", "--port", "0"])
-        .env("LANG", lang)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -18,11 +18,9 @@ fn live_run(sb: &Sandbox, lang: &str, json_out: bool) -> (Vec<String>, String) {
     let (agentid, _) = sb.app(0);
     let mut child = sb
         .wwdev_process(0)
+        .env("LANG", lang)
         .args(["live", "--port", "0", "--no-log"])
         .args(if json_out { &["--json"][..] } else { &[][..] })
-        .env("LANG", lang)
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();

@@ -54,13 +54,12 @@ fn log_tail_follow_prints_a_call_made_while_following() {
 
 /// `wwdev ARGS --secret-stdin` with `stdin` and no WWDEV_SECRET.
 fn with_stdin(sb: &Sandbox, args: &[&str], stdin: &[u8]) -> (i32, Value, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
+    let mut child = wwdev_in("C")
         .args(args)
         .arg("--secret-stdin")
         .env("WWDEV_BASE_URL", sb.base())
         .env("WWDEV_CORPID", sb.corpid())
         .env("WWDEV_LOG_FILE", sb.log_file())
-        .env("LANG", "C")
         .env_remove("WWDEV_SECRET")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -178,8 +177,8 @@ fn verify_server(name: &'static str, body: &'static str) -> String {
 fn domain_check_fetches_the_verify_file_and_checks_urls() {
     let domain = verify_server("WW_verify_Zx81Qw72Er63Ty54.txt", "Zx81Qw72Er63Ty54");
     let run = |file: &str, urls: &[String]| {
-        let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_wwdev"));
-        c.args(["domain-check", &domain, "--file", file, "--json", "--no-log", "--timeout", "5"]).env("LANG", "C");
+        let mut c = assert_cmd::Command::from_std(wwdev_in("C"));
+        c.args(["domain-check", &domain, "--file", file, "--json", "--no-log", "--timeout", "5"]);
         for u in urls {
             c.args(["--url", u]);
         }
@@ -246,9 +245,8 @@ fn arguments_and_pastes_beyond_the_limits_are_refused_clearly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("错误：") && err.contains("最多接受 16384 字节") && !err.contains("at most"), "{err}");
     // diagnose: a paste over 1 MiB is refused, not parsed.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"))
+    let mut child = wwdev_in("C")
         .args(["diagnose", "--ticket", "t", "--url", "https://app.example.test/", "--json", "--no-log"])
-        .env("LANG", "C")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

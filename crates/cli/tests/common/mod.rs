@@ -6,6 +6,15 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
+/// The `wwdev` binary in the locale `lang` alone: LANG set, and LC_ALL / LC_MESSAGES
+/// (which would win over it) removed, whatever the machine running the tests has set.
+/// A later `.env("LANG", …)` switches the language.
+pub fn wwdev_in(lang: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"));
+    c.env("LANG", lang).env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    c
+}
+
 /// A `wwdev sandbox --json` child process, killed on drop.
 pub struct Sandbox {
     pub child: Child,
@@ -48,13 +57,12 @@ impl Sandbox {
     /// The same as a plain process, for servers a test spawns and talks to.
     pub fn wwdev_process(&self, i: usize) -> std::process::Command {
         let (agentid, secret) = self.app(i);
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_wwdev"));
+        let mut c = wwdev_in("C");
         c.env("WWDEV_BASE_URL", self.base())
             .env("WWDEV_CORPID", self.corpid())
             .env("WWDEV_AGENTID", agentid)
             .env("WWDEV_SECRET", secret)
-            .env("WWDEV_LOG_FILE", self.log_file())
-            .env("LANG", "C");
+            .env("WWDEV_LOG_FILE", self.log_file());
         c
     }
     pub fn log_file(&self) -> std::path::PathBuf {
