@@ -6,6 +6,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
+use wwdev_core::error::UiError;
 use wwdev_core::record::{RequestRecord, redact_json, redact_query};
 use wwdev_core::secret::Secret;
 use wwdev_core::signature::{new_nonce, sign, strip_fragment};
@@ -103,19 +104,14 @@ pub(crate) fn finish_signing(
     }
 }
 
-/// `{error: {kind, message, message_zh, errcode?, hint?, hint_zh?}}`.
-fn error_body(kind: &str, message: String, message_zh: String, errcode: Option<i64>, hint: Option<String>, hint_zh: Option<String>) -> Value {
-    let mut e = json!({ "kind": kind, "message": message, "message_zh": message_zh });
-    if let Some(c) = errcode {
-        e["errcode"] = json!(c);
+/// `{error: {kind, message, message_zh, errcode?, hint?, hint_zh?}}`: the error as the
+/// app and the CLI's `--json` carry it, with the fields it does not have left out.
+fn error_body(e: &UiError) -> Value {
+    let mut v = json!(e);
+    if let Some(fields) = v.as_object_mut() {
+        fields.retain(|_, x| !x.is_null());
     }
-    if let Some(h) = hint {
-        e["hint"] = json!(h);
-    }
-    if let Some(h) = hint_zh {
-        e["hint_zh"] = json!(h);
-    }
-    json!({ "error": e })
+    json!({ "error": v })
 }
 
 pub(crate) async fn signature(State(st): State<AppState>, req: Request) -> Response {
@@ -132,7 +128,8 @@ pub(crate) async fn signature(State(st): State<AppState>, req: Request) -> Respo
 /// The response for one `url` parameter: status, body, error text, URL signed.
 async fn answer(st: &AppState, raw: Option<String>, refresh: bool) -> (StatusCode, Value, Option<String>, Option<String>) {
     let bad = |message: String, message_zh: String| {
-        (StatusCode::BAD_REQUEST, error_body("invalid_input", message.clone(), message_zh, None, None, None), Some(message), None)
+        let body = error_body(&UiError::invalid_input(message.clone(), message_zh));
+        (StatusCode::BAD_REQUEST, body, Some(message), None)
     };
     let Some(raw) = raw.filter(|u| !u.trim().is_empty()) else {
         return bad(
@@ -163,8 +160,11 @@ async fn answer(st: &AppState, raw: Option<String>, refresh: bool) -> (StatusCod
             let ui = e.to_ui();
             let status = if e.exit_code() == 2 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::BAD_GATEWAY };
             let msg = format!("cannot get the tickets to sign with: {}", ui.message);
-            let msg_zh = format!("无法获取用于签名的 ticket：{}", ui.message_zh);
-            let body = error_body(ui.kind.as_str(), msg.clone(), msg_zh, ui.errcode, ui.hint, ui.hint_zh);
+            let body = error_body(&UiError {
+                message: msg.clone(),
+                message_zh: format!("无法获取用于签名的 ticket：{}", ui.message_zh),
+                ..ui
+            });
             return (status, body, Some(msg), Some(page.to_owned()));
         }
     };
